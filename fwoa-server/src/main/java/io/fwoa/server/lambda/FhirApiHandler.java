@@ -1,0 +1,85 @@
+package io.fwoa.server.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.fwoa.server.api.ApiRequest;
+import io.fwoa.server.api.ApiResponse;
+import io.fwoa.server.api.FhirApi;
+import io.fwoa.server.api.OperationOutcomes;
+import io.fwoa.server.config.ServerConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The FHIR API Lambda: an API Gateway REST proxy event in, an HTTP response out. */
+public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FhirApiHandler.class);
+
+  private final FhirApi api;
+
+  /** Called by the Lambda runtime; configuration comes from the function's environment. */
+  public FhirApiHandler() {
+    this(new FhirApi(ServerConfig.fromEnvironment(System.getenv())));
+  }
+
+  public FhirApiHandler(FhirApi api) {
+    this.api = api;
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+    ApiResponse response;
+    try {
+      response = api.handle(toRequest(event));
+    } catch (RuntimeException e) {
+      // Never leak a stack trace to the client; the log has it.
+      LOG.error("Unhandled error for {} {}", event.getHttpMethod(), event.getPath(), e);
+      response = OperationOutcomes.error(500, IssueType.EXCEPTION, "Internal server error");
+    }
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(response.status())
+        .withHeaders(new HashMap<>(response.headers()))
+        .withBody(response.body())
+        .withIsBase64Encoded(false);
+  }
+
+  static ApiRequest toRequest(APIGatewayProxyRequestEvent event) {
+    Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
+    String body = event.getBody();
+    if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+    }
+    return new ApiRequest(event.getHttpMethod(), resourcePath(event), headers,
+        event.getQueryStringParameters(), body, baseUrl(event, headers));
+  }
+
+  /**
+   * The path below the FHIR base. With a proxy resource API Gateway gives the matched path; for the
+   * root resource it is "/".
+   */
+  private static String resourcePath(APIGatewayProxyRequestEvent event) {
+    Map<String, String> pathParameters = event.getPathParameters();
+    if (pathParameters != null && pathParameters.get("proxy") != null) {
+      return "/" + pathParameters.get("proxy");
+    }
+    return event.getPath();
+  }
+
+  private static String baseUrl(APIGatewayProxyRequestEvent event, Map<String, String> headers) {
+    String host = headers.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase("Host"))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    if (host == null) {
+      return null;
+    }
+    String stage = event.getRequestContext() == null ? null : event.getRequestContext().getStage();
+    return "https://" + host + (stage == null || stage.isEmpty() ? "" : "/" + stage);
+  }
+}

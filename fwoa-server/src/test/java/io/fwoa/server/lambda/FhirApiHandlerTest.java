@@ -1,0 +1,120 @@
+package io.fwoa.server.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.fwoa.server.api.FhirApi;
+import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.fhir.Fhir;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FhirApiHandlerTest {
+
+  private final FhirApiHandler handler =
+      new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(Map.of())));
+
+  @Test
+  void metadataIsAValidR4CapabilityStatement() {
+    APIGatewayProxyResponseEvent response = handler.handleRequest(get("/metadata", null), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(response.getHeaders()).containsEntry("Content-Type", Fhir.JSON_CONTENT_TYPE);
+    CapabilityStatement cs = Fhir.jsonParser().parseResource(CapabilityStatement.class, response.getBody());
+    assertThat(cs.getFhirVersion().toCode()).isEqualTo("4.0.1");
+    assertThat(cs.getImplementation().getUrl()).isEqualTo("https://abc123.execute-api.us-west-2.amazonaws.com/dev");
+    assertThat(cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode())
+        .isEqualTo("OAuth");
+
+    ValidationResult result = validator().validateWithResult(response.getBody());
+    String errors = result.getMessages().stream()
+        .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+        .map(m -> m.getLocationString() + ": " + m.getMessage())
+        .collect(Collectors.joining("\n"));
+    assertThat(errors).as("validation errors").isEmpty();
+  }
+
+  @Test
+  void smartDeploymentAdvertisesSmartSecurityWithOAuthUris() {
+    FhirApiHandler smart = new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(Map.of(
+        ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2",
+        ServerConfig.ISSUER_ENDPOINT, "https://auth.example.org"))));
+
+    CapabilityStatement cs = Fhir.jsonParser().parseResource(CapabilityStatement.class,
+        smart.handleRequest(get("/metadata", null), null).getBody());
+
+    var security = cs.getRestFirstRep().getSecurity();
+    assertThat(security.getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+    assertThat(security.getExtensionFirstRep().getExtensionString("token"))
+        .isEqualTo("https://auth.example.org/oauth2/token");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "GET, /Patient/123, , 501, not-supported",
+      "POST, /Observation, '{\"resourceType\":\"Observation\"}', 501, not-supported",
+      "POST, /, '{\"resourceType\":\"Bundle\"}', 501, not-supported",
+      "GET, /NotAType/1, , 404, not-found",
+      "DELETE, /metadata, , 405, not-supported",
+  })
+  void everythingElseIsAnOperationOutcome(String method, String path, String body, int status, String code) {
+    APIGatewayProxyRequestEvent event = get(path, body).withHttpMethod(method);
+
+    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(status);
+    OperationOutcome outcome = Fhir.jsonParser().parseResource(OperationOutcome.class, response.getBody());
+    assertThat(outcome.getIssueFirstRep().getCode().toCode()).isEqualTo(code);
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).isNotBlank();
+  }
+
+  @Test
+  void proxyPathParameterIsTheFhirPath() {
+    APIGatewayProxyRequestEvent event = get("/ignored", null).withPathParameters(Map.of("proxy", "Unknown"));
+
+    assertThat(handler.handleRequest(event, null).getStatusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void tenantMetadataIsServedWhenMultiTenancyIsOn() {
+    FhirApiHandler tenants = new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(
+        Map.of(ServerConfig.ENABLE_MULTI_TENANCY, "true"))));
+
+    assertThat(tenants.handleRequest(get("/tenant/t1/metadata", null), null).getStatusCode()).isEqualTo(200);
+    assertThat(handler.handleRequest(get("/tenant/t1/metadata", null), null).getStatusCode()).isEqualTo(404);
+  }
+
+  private static APIGatewayProxyRequestEvent get(String path, String body) {
+    return new APIGatewayProxyRequestEvent()
+        .withHttpMethod("GET")
+        .withPath(path)
+        .withBody(body)
+        .withHeaders(Map.of("Host", "abc123.execute-api.us-west-2.amazonaws.com"))
+        .withRequestContext(new ProxyRequestContext().withStage("dev"));
+  }
+
+  private static FhirValidator validator() {
+    ValidationSupportChain chain = new ValidationSupportChain(
+        new DefaultProfileValidationSupport(Fhir.context()),
+        new InMemoryTerminologyServerValidationSupport(Fhir.context()),
+        new CommonCodeSystemsTerminologyService(Fhir.context()));
+    FhirValidator validator = Fhir.context().newValidator();
+    validator.registerValidatorModule(new FhirInstanceValidator(chain));
+    return validator;
+  }
+}
