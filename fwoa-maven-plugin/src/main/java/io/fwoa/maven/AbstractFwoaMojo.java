@@ -1,0 +1,175 @@
+package io.fwoa.maven;
+
+import io.fwoa.constructs.ConfigurationException;
+import io.fwoa.constructs.FhirDeploymentConfig;
+import io.fwoa.engine.log.EngineLog;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * The deployment configuration every goal shares: each POM setting has a {@code fwoa.*} user
+ * property of the same name. This is the one place where POM settings become a
+ * {@link FhirDeploymentConfig}.
+ */
+public abstract class AbstractFwoaMojo extends AbstractMojo {
+
+  /** Deployment stage: part of stack names; {@code prod} retains data and protects the stacks. */
+  @Parameter(property = "fwoa.stage", defaultValue = FhirDeploymentConfig.DEFAULT_STAGE)
+  protected String stage;
+
+  /** AWS region to deploy to. */
+  @Parameter(property = "fwoa.region", defaultValue = FhirDeploymentConfig.DEFAULT_REGION)
+  protected String region;
+
+  /** AWS account id; by default the account of the credentials in use. */
+  @Parameter(property = "fwoa.account")
+  protected String account;
+
+  /** SMART on FHIR: the authorization server's issuer (https). Set all three SMART endpoints, or none. */
+  @Parameter(property = "fwoa.issuerEndpoint")
+  protected String issuerEndpoint;
+
+  /** SMART on FHIR: the authorization server's OAuth2 API base URL (https). */
+  @Parameter(property = "fwoa.oAuth2ApiEndpoint")
+  protected String oAuth2ApiEndpoint;
+
+  /** SMART on FHIR: the patient picker URL (https). */
+  @Parameter(property = "fwoa.patientPickerEndpoint")
+  protected String patientPickerEndpoint;
+
+  /** Deploy the fhir-service-backups-&lt;stage&gt; stack: daily AWS Backup at 05:00 UTC. */
+  @Parameter(property = "fwoa.enableBackup", defaultValue = "false")
+  protected boolean enableBackup;
+
+  /** Days each daily backup is kept. */
+  @Parameter(property = "fwoa.backupRetentionDays", defaultValue = "35")
+  protected int backupRetentionDays;
+
+  /** Log level of the FHIR functions: error, warn, info or debug. */
+  @Parameter(property = "fwoa.logLevel", defaultValue = "error")
+  protected String logLevel;
+
+  /** Multi-tenancy (tenant from the custom:tenantId claim, URLs under /tenant/&lt;id&gt;). */
+  @Parameter(property = "fwoa.enableMultiTenancy", defaultValue = "false")
+  protected boolean enableMultiTenancy;
+
+  /** FHIR R4 subscriptions flag passed to the FHIR server. */
+  @Parameter(property = "fwoa.enableSubscriptions", defaultValue = "false")
+  protected boolean enableSubscriptions;
+
+  /** Delete documents from the search index on resource delete, instead of marking them deleted. */
+  @Parameter(property = "fwoa.enableESHardDelete", defaultValue = "false")
+  protected boolean enableESHardDelete;
+
+  /** Validate resources with the HAPI FHIR validator flag passed to the FHIR server. */
+  @Parameter(property = "fwoa.useHapiValidator", defaultValue = "false")
+  protected boolean useHapiValidator;
+
+  /** FHIR version; only 4.0.1 (R4). */
+  @Parameter(property = "fwoa.fhirVersion", defaultValue = "4.0.1")
+  protected String fhirVersion;
+
+  /** Callback URL of the Cognito app client (https, or http://localhost). */
+  @Parameter(property = "fwoa.oauthRedirect", defaultValue = "http://localhost")
+  protected String oauthRedirect;
+
+  /** Email address subscribed to the alarm topic. */
+  @Parameter(property = "fwoa.alarmEmail")
+  protected String alarmEmail;
+
+  /** Memory of the FHIR API function in MB (512..10240). */
+  @Parameter(property = "fwoa.lambdaMemorySize", defaultValue = "1024")
+  protected int lambdaMemorySize;
+
+  /** Timeout of the FHIR API function in seconds (1..29, API Gateway's limit). */
+  @Parameter(property = "fwoa.lambdaTimeoutSeconds", defaultValue = "28")
+  protected int lambdaTimeoutSeconds;
+
+  /** Architecture of the functions: arm64 or x86_64. */
+  @Parameter(property = "fwoa.lambdaArchitecture", defaultValue = "arm64")
+  protected String lambdaArchitecture;
+
+  /** Deny binary uploads without an aws:kms server-side encryption header (FWoA's optional bucket policy). */
+  @Parameter(property = "fwoa.enforceEncryptionHeaders", defaultValue = "false")
+  protected boolean enforceEncryptionHeaders;
+
+  /** Skip this goal. */
+  @Parameter(property = "fwoa.skip", defaultValue = "false")
+  protected boolean skip;
+
+  /** @return true (after logging why) when the goal should do nothing */
+  protected boolean skipped() {
+    if (skip) {
+      getLog().info("fwoa: skipped (fwoa.skip=true)");
+    }
+    return skip;
+  }
+
+  /**
+   * The validated configuration.
+   *
+   * @throws MojoFailureException listing every invalid setting with the POM element and -D property to fix
+   */
+  protected FhirDeploymentConfig config() throws MojoFailureException {
+    FhirDeploymentConfig config = FhirDeploymentConfig.builder()
+        .stage(stage)
+        .region(region)
+        .account(account)
+        .issuerEndpoint(issuerEndpoint)
+        .oAuth2ApiEndpoint(oAuth2ApiEndpoint)
+        .patientPickerEndpoint(patientPickerEndpoint)
+        .enableBackup(enableBackup)
+        .backupRetentionDays(backupRetentionDays)
+        .logLevel(logLevel)
+        .enableMultiTenancy(enableMultiTenancy)
+        .enableSubscriptions(enableSubscriptions)
+        .enableESHardDelete(enableESHardDelete)
+        .useHapiValidator(useHapiValidator)
+        .fhirVersion(fhirVersion)
+        .oauthRedirect(oauthRedirect)
+        .alarmEmail(alarmEmail)
+        .lambdaMemorySize(lambdaMemorySize)
+        .lambdaTimeoutSeconds(lambdaTimeoutSeconds)
+        .lambdaArchitecture(lambdaArchitecture)
+        .enforceEncryptionHeaders(enforceEncryptionHeaders)
+        .build();
+    try {
+      return config.validate();
+    } catch (ConfigurationException e) {
+      throw configurationFailure(e);
+    }
+  }
+
+  /** A configuration problem as a build failure that says where to fix each setting. */
+  protected static MojoFailureException configurationFailure(ConfigurationException e) {
+    String details = e.getProblems().stream()
+        .map(p -> "  - " + p + "\n    (fix <" + p.setting() + "> in the fwoa-maven-plugin configuration, or -Dfwoa."
+            + p.setting() + "=...)")
+        .collect(Collectors.joining("\n"));
+    return new MojoFailureException(e, "Invalid fwoa configuration", "Invalid fwoa configuration:\n" + details);
+  }
+
+  /** The engine's log, written to Maven's. */
+  protected EngineLog engineLog() {
+    Log log = getLog();
+    return new EngineLog() {
+      @Override
+      public void info(String message) {
+        log.info(message);
+      }
+
+      @Override
+      public void warn(String message) {
+        log.warn(message);
+      }
+
+      @Override
+      public void debug(String message) {
+        log.debug(message);
+      }
+    };
+  }
+}
