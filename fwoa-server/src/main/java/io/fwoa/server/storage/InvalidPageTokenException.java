@@ -1,0 +1,11 @@
+package io.fwoa.server.storage;
+
+/** A history page token that this server did not issue (or that was altered). */
+public class InvalidPageTokenException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  public InvalidPageTokenException(String message) {
+    super(message);
+  }
+}

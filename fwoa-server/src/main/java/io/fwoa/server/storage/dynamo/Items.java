@@ -1,0 +1,171 @@
+package io.fwoa.server.storage.dynamo;
+
+import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.StoredVersion;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Mapping between stored versions and DynamoDB items. */
+final class Items {
+
+  static final String RESOURCE_TYPE = "resourceType";
+  static final String LOGICAL_ID = "logicalId";
+  static final String TENANT = "tenant";
+  static final String STATUS = "documentStatus";
+  static final String FINAL_STATUS = "finalStatus";
+  static final String RESOURCE = "resource";
+  static final String METHOD = "method";
+  static final String CONTENT_KEY = "contentKey";
+  static final String TX_ID = "txId";
+
+  static final String AVAILABLE = "AVAILABLE";
+  static final String DELETED = "DELETED";
+  static final String PENDING = "PENDING";
+
+  /** Partition key of transaction records. */
+  static final String TX_PARTITION = "_tx";
+  static final String TX_STATUS = "txStatus";
+  static final String TX_EXPIRES_AT = "expiresAt";
+  static final String TX_ITEMS = "items";
+  static final String STAGING = "STAGING";
+  static final String COMMITTED = "COMMITTED";
+  static final String ROLLED_BACK = "ROLLED_BACK";
+
+  /** Marker in identifier index keys; resource types never start with '_'. */
+  static final String IDENT_MARKER = "_ident|";
+
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final int MAX_KEY_VALUE_CHARS = 512;
+
+  private Items() {}
+
+  static String partitionKey(ResourceKey key) {
+    return tenantPrefix(key.tenant()) + key.type() + "/" + key.id();
+  }
+
+  static String tenantPrefix(String tenant) {
+    return tenant == null ? "" : tenant + "|";
+  }
+
+  static String typeHistoryKey(String tenant, String type) {
+    return tenantPrefix(tenant) + type;
+  }
+
+  static String systemHistoryKey(String tenant) {
+    return tenant == null ? "-" : tenant;
+  }
+
+  static String identifierKey(String tenant, String type, String value) {
+    String v = value.length() > MAX_KEY_VALUE_CHARS ? "sha256:" + sha256(value) : value;
+    return tenantPrefix(tenant) + IDENT_MARKER + type + "|" + v;
+  }
+
+  /** A stable, well-spread number for a logical id: the sort key of its identifier index entries. */
+  static long idHash(String logicalId) {
+    byte[] d = digest(logicalId);
+    long h = 0;
+    for (int i = 0; i < 8; i++) {
+      h = (h << 8) | (d[i] & 0xff);
+    }
+    return h & Long.MAX_VALUE;
+  }
+
+  static String formatInstant(Instant instant) {
+    return INSTANT.format(instant);
+  }
+
+  static Map<String, AttributeValue> key(String partitionKey, long vid) {
+    Map<String, AttributeValue> key = new HashMap<>(2);
+    key.put(TableSchema.ID, s(partitionKey));
+    key.put(TableSchema.VID, n(vid));
+    return key;
+  }
+
+  /** The committed item of a version, indexed for history. */
+  static Map<String, AttributeValue> committed(StoredVersion v) {
+    Map<String, AttributeValue> item = base(v);
+    item.put(STATUS, s(v.deleted() ? DELETED : AVAILABLE));
+    addHistoryKeys(item, v.key());
+    return item;
+  }
+
+  /** The staged item of a version inside transaction {@code txId}: invisible until committed. */
+  static Map<String, AttributeValue> pending(StoredVersion v, String txId) {
+    Map<String, AttributeValue> item = base(v);
+    item.put(STATUS, s(PENDING));
+    item.put(FINAL_STATUS, s(v.deleted() ? DELETED : AVAILABLE));
+    item.put(TX_ID, s(txId));
+    return item;
+  }
+
+  static void addHistoryKeys(Map<String, AttributeValue> item, ResourceKey key) {
+    item.put(TableSchema.TYPE_HISTORY_KEY, s(typeHistoryKey(key.tenant(), key.type())));
+    item.put(TableSchema.SYSTEM_HISTORY_KEY, s(systemHistoryKey(key.tenant())));
+  }
+
+  private static Map<String, AttributeValue> base(StoredVersion v) {
+    Map<String, AttributeValue> item = key(partitionKey(v.key()), v.versionId());
+    item.put(RESOURCE_TYPE, s(v.key().type()));
+    item.put(LOGICAL_ID, s(v.key().id()));
+    if (v.key().tenant() != null) {
+      item.put(TENANT, s(v.key().tenant()));
+    }
+    item.put(TableSchema.LAST_UPDATED, s(formatInstant(v.lastUpdated())));
+    item.put(METHOD, s(v.method()));
+    if (v.json() != null) {
+      item.put(RESOURCE, s(v.json()));
+    }
+    if (v.contentKey() != null) {
+      item.put(CONTENT_KEY, s(v.contentKey()));
+    }
+    return item;
+  }
+
+  /** The version an item holds; a pending item is read as if committed. */
+  static StoredVersion toVersion(Map<String, AttributeValue> item) {
+    String status = str(item, STATUS);
+    boolean deleted = PENDING.equals(status) ? DELETED.equals(str(item, FINAL_STATUS)) : DELETED.equals(status);
+    ResourceKey key = new ResourceKey(str(item, TENANT), str(item, RESOURCE_TYPE), str(item, LOGICAL_ID));
+    return new StoredVersion(key, Long.parseLong(item.get(TableSchema.VID).n()),
+        Instant.parse(str(item, TableSchema.LAST_UPDATED)), deleted, str(item, RESOURCE), str(item, METHOD),
+        str(item, CONTENT_KEY));
+  }
+
+  static boolean isPending(Map<String, AttributeValue> item) {
+    return PENDING.equals(str(item, STATUS));
+  }
+
+  static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  static AttributeValue s(String value) {
+    return AttributeValue.builder().s(value).build();
+  }
+
+  static AttributeValue n(long value) {
+    return AttributeValue.builder().n(Long.toString(value)).build();
+  }
+
+  private static String sha256(String value) {
+    return HexFormat.of().formatHex(digest(value));
+  }
+
+  private static byte[] digest(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

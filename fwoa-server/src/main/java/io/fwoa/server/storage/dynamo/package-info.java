@@ -1,0 +1,63 @@
+/**
+ * Resource storage on DynamoDB, with all-or-nothing multi-resource transactions built only from
+ * single-item conditional writes (no TransactWriteItems: it caps at 100 items, and dynalite, the
+ * local emulator, lacks it).
+ *
+ * <h2>Table layout</h2>
+ *
+ * One table, partition key {@code id} (S), sort key {@code vid} (N); see {@link
+ * io.fwoa.server.storage.dynamo.TableSchema}.
+ *
+ * <ul>
+ *   <li><b>Resource versions</b>: {@code id} = {@code [tenant|]Type/logicalId}, {@code vid} = 1, 2,
+ *       ... Every version is kept. Attributes: {@code resource} (the FHIR JSON, absent on a delete
+ *       tombstone), {@code documentStatus} (AVAILABLE, DELETED or PENDING), {@code lastUpdated}
+ *       (fixed-width ISO-8601), {@code method}, {@code resourceType}, {@code logicalId}, optional
+ *       {@code tenant} and {@code contentKey} (Binary data in S3). Committed versions also carry the
+ *       keys of two sparse, keys-only GSIs: {@code type-history} ({@code typeHistory} =
+ *       [tenant|]Type) and {@code system-history} ({@code systemHistory} = tenant or "-"), both
+ *       sorted by {@code lastUpdated}: type and system history are index queries, never scans.
+ *   <li><b>Transaction records</b>: {@code id} = {@code _tx}, {@code vid} = a random 63-bit
+ *       transaction number; {@code txStatus} (STAGING, COMMITTED, ROLLED_BACK), {@code expiresAt}
+ *       (lease end, epoch ms) and {@code items} (every version key the transaction writes).
+ *   <li><b>Identifier index</b> (for conditional operations until search exists): {@code id} =
+ *       {@code [tenant|]_ident|Type|value}, {@code vid} = hash of the logical id, {@code logicalId}.
+ *       Written before the version it describes, never removed: entries may be stale but are never
+ *       missing, and readers re-check the current version.
+ * </ul>
+ *
+ * <h2>Single writes</h2>
+ *
+ * A new version {@code n+1} is a PutItem with {@code attribute_not_exists(id)}. The version slot is
+ * the lock: of two writers that read version n, exactly one claims n+1; the other gets a conflict
+ * (If-Match → 412, otherwise the FHIR layer re-reads and retries). No lost update is possible.
+ *
+ * <h2>Transactions: record, stage, commit, publish</h2>
+ *
+ * <ol>
+ *   <li><b>Record.</b> Put the transaction record: STAGING, lease end, the list of version keys.
+ *   <li><b>Stage (lock).</b> Put every new version as a PENDING item tagged with the transaction
+ *       number, claiming its slot with {@code attribute_not_exists} (versions of server-generated
+ *       ids cannot collide and go in 25-item batches). A PENDING item is invisible to readers and
+ *       blocks other writers of that resource (their claim of the slot fails). If any claim fails,
+ *       the transaction is rolled back and the caller gets a conflict.
+ *   <li><b>Commit.</b> One conditional update of the record: STAGING → COMMITTED, only while the
+ *       lease has not expired. This single-item write is the atomic commit point: from here on
+ *       readers treat the PENDING items as committed (they look up the record).
+ *   <li><b>Publish.</b> Overwrite each PENDING item with its committed form (adding the history
+ *       index keys), then delete the record.
+ * </ol>
+ *
+ * <h2>Recovery</h2>
+ *
+ * A writer can die at any point. Readers never write: a PENDING item is visible exactly when its
+ * record says COMMITTED (or, the record being gone, when a re-read shows it published). Writers
+ * that find a slot held by a PENDING item whose transaction was rolled back or whose lease expired
+ * while STAGING roll that transaction back (record → ROLLED_BACK by conditional update, then
+ * delete its PENDING items, conditioned on the transaction number, then the record). Every
+ * transaction first recovers expired records of the {@code _tx} partition: COMMITTED ones are
+ * published, STAGING ones rolled back. Because commit and rollback are both conditional updates
+ * from STAGING, exactly one of them wins, even when clocks disagree; a writer whose lease ran out
+ * before its commit gets a conflict and leaves nothing behind.
+ */
+package io.fwoa.server.storage.dynamo;
