@@ -1,5 +1,9 @@
 package io.fwoa.server.api;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,7 +15,7 @@ import java.util.TreeMap;
  * @param method upper-case HTTP method
  * @param path path relative to the FHIR base, starting with '/', without the API Gateway stage
  * @param headers request headers
- * @param queryParameters single-valued query parameters
+ * @param queryParameters query parameters in request order, each with all its values
  * @param body request body, or null
  * @param baseUrl absolute base URL of the FHIR API as the client addressed it, or null if unknown
  */
@@ -19,7 +23,7 @@ public record ApiRequest(
     String method,
     String path,
     Map<String, String> headers,
-    Map<String, String> queryParameters,
+    Map<String, List<String>> queryParameters,
     String body,
     String baseUrl) {
 
@@ -28,14 +32,37 @@ public record ApiRequest(
     path = normalizePath(path);
     TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (headers != null) {
-      h.putAll(headers);
+      headers.forEach((k, v) -> {
+        if (k != null && v != null) {
+          h.put(k, v);
+        }
+      });
     }
-    headers = h;
-    queryParameters = queryParameters == null ? Map.of() : Map.copyOf(queryParameters);
+    headers = Collections.unmodifiableMap(h);
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    if (queryParameters != null) {
+      queryParameters.forEach((k, v) -> q.put(k, List.copyOf(v)));
+    }
+    queryParameters = Collections.unmodifiableMap(q);
   }
 
   public String header(String name) {
     return headers.get(name);
+  }
+
+  /** The first value of a query parameter, or null. */
+  public String query(String name) {
+    List<String> values = queryParameters.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Single-valued view, as API Gateway's queryStringParameters. */
+  public static Map<String, List<String>> single(Map<String, String> parameters) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (parameters != null) {
+      parameters.forEach((k, v) -> out.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+    return out;
   }
 
   private static String normalizePath(String path) {

@@ -1,65 +1,555 @@
 package io.fwoa.server.api;
 
+import io.fwoa.server.auth.Authenticator;
+import io.fwoa.server.auth.Authorizer;
+import io.fwoa.server.auth.Interaction;
+import io.fwoa.server.auth.Principal;
 import io.fwoa.server.capability.CapabilityStatements;
+import io.fwoa.server.conditional.SearchCriteria;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.fhir.Fhir;
+import io.fwoa.server.interaction.Bundles;
+import io.fwoa.server.interaction.Interactions;
+import io.fwoa.server.interaction.Interactions.Result;
+import io.fwoa.server.interaction.Resources;
+import io.fwoa.server.interaction.Responses;
+import io.fwoa.server.storage.HistoryPage;
+import io.fwoa.server.storage.HistoryQuery;
+import io.fwoa.server.storage.InvalidPageTokenException;
+import io.fwoa.server.storage.StoredVersion;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Turns an HTTP request into a FHIR interaction. The same instance serves the Lambda handler and
- * the local runner, so both behave alike.
+ * Where an HTTP request becomes a FHIR interaction: routing, content negotiation,
+ * authentication and authorization, conditional headers, Prefer, and response headers. The same
+ * instance serves the Lambda handler and the local runner, so both behave alike.
  */
 public final class FhirApi {
 
   private static final String TENANT_PREFIX = "/tenant/";
+  private static final int DEFAULT_PAGE = 20;
+  private static final int MAX_PAGE = 500;
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final Set<String> JSON_TYPES = Set.of("application/fhir+json", "application/json",
+      "application/json+fhir");
+  private static final String JSON_PATCH = "application/json-patch+json";
 
   private final ServerConfig config;
   private final CapabilityStatements capabilities;
   private final Set<String> resourceTypes;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+  private final Interactions interactions;
+  private final Bundles bundles;
 
-  public FhirApi(ServerConfig config) {
+  /**
+   * @param interactions the FHIR interactions, or null when no storage is configured (then only
+   *     /metadata works)
+   */
+  public FhirApi(ServerConfig config, Authenticator authenticator, Authorizer authorizer, Interactions interactions) {
     this.config = config;
     this.capabilities = new CapabilityStatements(config);
     this.resourceTypes = Set.copyOf(Fhir.context().getResourceTypes());
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+    this.interactions = interactions;
+    this.bundles = interactions == null ? null : new Bundles(interactions, config.maxTransactionEntries());
+  }
+
+  public ServerConfig config() {
+    return config;
   }
 
   public ApiResponse handle(ApiRequest request) {
-    String path = withoutTenant(request.path());
-    List<String> segments = segments(path);
-    if (segments.size() == 1 && segments.get(0).equals("metadata")) {
-      if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-        return OperationOutcomes.methodNotAllowed("Only GET is allowed on /metadata");
-      }
-      String body = Fhir.toJson(capabilities.build(request.baseUrl()));
-      return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), body);
+    try {
+      return route(request);
+    } catch (FhirException e) {
+      return OperationOutcomes.of(e);
+    } catch (InvalidPageTokenException e) {
+      return OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
     }
-    if (segments.isEmpty()) {
-      return OperationOutcomes.notImplemented(
-          "System-level interactions (" + request.method() + " /) are not implemented by this server yet");
-    }
-    String first = segments.get(0);
-    if (resourceTypes.contains(first) || first.startsWith("$") || first.equals("_history")
-        || first.equals("_search")) {
-      return OperationOutcomes.notImplemented(
-          "The interaction " + request.method() + " " + path + " is not implemented by this server yet");
-    }
-    return OperationOutcomes.notFound("Unknown resource type '" + first + "'");
   }
 
-  private String withoutTenant(String path) {
+  private ApiResponse route(ApiRequest request) {
+    if (request.body() != null && request.body().length() > config.maxRequestBytes()) {
+      throw FhirException.tooLarge("The request body exceeds " + config.maxRequestBytes() + " bytes (MAX_REQUEST_BYTES)");
+    }
+    String pathTenant = null;
+    String path = request.path();
     if (config.multiTenancy() && path.startsWith(TENANT_PREFIX)) {
       int next = path.indexOf('/', TENANT_PREFIX.length());
-      return next < 0 ? "/" : path.substring(next);
+      pathTenant = next < 0 ? path.substring(TENANT_PREFIX.length()) : path.substring(TENANT_PREFIX.length(), next);
+      path = next < 0 ? "/" : path.substring(next);
     }
-    return path;
+    List<String> segments = segments(path);
+    String method = request.method();
+    boolean head = method.equals("HEAD");
+    if (segments.size() == 1 && segments.get(0).equals("metadata")) {
+      if (!method.equals("GET") && !head) {
+        throw FhirException.methodNotAllowed("Only GET is allowed on /metadata");
+      }
+      negotiate(request);
+      String body = Fhir.toJson(capabilities.build(request.baseUrl()));
+      return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), head ? null : body);
+    }
+    if (!segments.isEmpty() && !segments.get(0).startsWith("$") && !segments.get(0).startsWith("_")
+        && !resourceTypes.contains(segments.get(0))) {
+      throw FhirException.notFound("Unknown resource type '" + segments.get(0) + "'");
+    }
+    negotiate(request);
+    Principal principal = authenticator.authenticate(request);
+    if (interactions == null) {
+      throw new FhirException(503, IssueType.TRANSIENT, "The server has no resource table configured (RESOURCE_TABLE)");
+    }
+    String tenant = tenant(pathTenant, principal);
+    Call call = new Call(request, principal, tenant, segments, base(request, pathTenant));
+    ApiResponse response = dispatch(call);
+    return head ? new ApiResponse(response.status(), response.headers(), null) : response;
+  }
+
+  /** One request after authentication. */
+  private record Call(ApiRequest request, Principal principal, String tenant, List<String> segments, String base) {
+    String method() {
+      return request.method().equals("HEAD") ? "GET" : request.method();
+    }
+  }
+
+  private ApiResponse dispatch(Call c) {
+    List<String> s = c.segments();
+    String method = c.method();
+    if (s.stream().anyMatch(x -> x.startsWith("$"))) {
+      throw FhirException.notImplemented("Operations (" + String.join("/", s) + ") are not implemented by this server");
+    }
+    if (s.isEmpty()) {
+      if (method.equals("POST")) {
+        return bundle(c);
+      }
+      if (method.equals("GET")) {
+        throw FhirException.notImplemented("System search is not implemented by this server yet");
+      }
+      throw FhirException.methodNotAllowed(method + " is not allowed on the base URL");
+    }
+    if (s.get(0).equals("_history")) {
+      if (s.size() == 1 && method.equals("GET")) {
+        authorize(c, Interaction.HISTORY_SYSTEM, null);
+        return history(c, null, null);
+      }
+      throw FhirException.methodNotAllowed(method + " /" + String.join("/", s) + " is not allowed");
+    }
+    if (s.get(0).startsWith("_")) {
+      throw FhirException.notFound("Unknown path /" + String.join("/", s));
+    }
+    String type = s.get(0);
+    if (s.size() == 1) {
+      return typeLevel(c, type);
+    }
+    String second = s.get(1);
+    if (s.size() == 2 && second.equals("_history")) {
+      requireMethod(method, "GET", c);
+      authorize(c, Interaction.HISTORY_TYPE, type);
+      return history(c, type, null);
+    }
+    if (s.size() == 2 && second.equals("_search")) {
+      throw FhirException.notImplemented("Search is not implemented by this server yet");
+    }
+    String id = second;
+    if (s.size() == 2) {
+      return instanceLevel(c, type, id);
+    }
+    if (s.get(2).equals("_history")) {
+      requireMethod(method, "GET", c);
+      if (s.size() == 3) {
+        authorize(c, Interaction.HISTORY_INSTANCE, type);
+        return history(c, type, id);
+      }
+      if (s.size() == 4) {
+        authorize(c, Interaction.VREAD, type);
+        return resource(c, interactions.vread(c.tenant(), type, id, s.get(3)), false);
+      }
+    }
+    throw FhirException.notFound("Unknown path /" + String.join("/", s));
+  }
+
+  private ApiResponse typeLevel(Call c, String type) {
+    ApiRequest r = c.request();
+    boolean conditional = !SearchCriteria.of(r.queryParameters()).isEmpty();
+    switch (c.method()) {
+      case "POST" -> {
+        authorize(c, Interaction.CREATE, type);
+        Resource resource = Resources.parse(jsonBody(r), type);
+        return resource(c, interactions.create(c.tenant(), type, resource, r.header("If-None-Exist")), true);
+      }
+      case "GET" -> throw FhirException.notImplemented("Search (GET /" + type
+          + ") is not implemented by this server yet; read resources by id or use _history");
+      case "PUT" -> {
+        requireCondition(conditional, "PUT", type);
+        authorize(c, Interaction.UPDATE, type);
+        Resource resource = Resources.parse(jsonBody(r), type);
+        return resource(c, interactions.conditionalUpdate(c.tenant(), type, SearchCriteria.of(r.queryParameters()),
+            resource, r.header("If-Match")), true);
+      }
+      case "DELETE" -> {
+        requireCondition(conditional, "DELETE", type);
+        authorize(c, Interaction.DELETE, type);
+        return deleted(c, interactions.conditionalDelete(c.tenant(), type, SearchCriteria.of(r.queryParameters())));
+      }
+      case "PATCH" -> {
+        requireCondition(conditional, "PATCH", type);
+        authorize(c, Interaction.PATCH, type);
+        return resource(c, interactions.conditionalPatch(c.tenant(), type, SearchCriteria.of(r.queryParameters()),
+            patchBody(r), r.header("If-Match")), true);
+      }
+      default -> throw FhirException.methodNotAllowed(c.method() + " is not allowed on /" + type);
+    }
+  }
+
+  private ApiResponse instanceLevel(Call c, String type, String id) {
+    ApiRequest r = c.request();
+    switch (c.method()) {
+      case "GET" -> {
+        authorize(c, Interaction.READ, type);
+        return resource(c, interactions.read(c.tenant(), type, id), false);
+      }
+      case "PUT" -> {
+        authorize(c, Interaction.UPDATE, type);
+        Resource resource = Resources.parse(jsonBody(r), type);
+        return resource(c, interactions.update(c.tenant(), type, id, resource, r.header("If-Match")), true);
+      }
+      case "PATCH" -> {
+        authorize(c, Interaction.PATCH, type);
+        return resource(c, interactions.patch(c.tenant(), type, id, patchBody(r), r.header("If-Match")), true);
+      }
+      case "DELETE" -> {
+        authorize(c, Interaction.DELETE, type);
+        return deleted(c, interactions.delete(c.tenant(), type, id, r.header("If-Match")));
+      }
+      default -> throw FhirException.methodNotAllowed(c.method() + " is not allowed on /" + type + "/" + id);
+    }
+  }
+
+  // ------------------------------------------------------------------ bundles
+
+  private ApiResponse bundle(Call c) {
+    Resource parsed = Resources.parse(jsonBody(c.request()), null);
+    if (!(parsed instanceof Bundle bundle)) {
+      throw FhirException.badRequest("POST to the base URL takes a Bundle of type batch or transaction, not "
+          + parsed.fhirType());
+    }
+    boolean representation = "representation".equals(prefer(c.request()));
+    Bundle out;
+    if (bundle.getType() == BundleType.TRANSACTION) {
+      authorize(c, Interaction.TRANSACTION, null);
+      out = bundles.transaction(bundle, c.tenant(), (interaction, type) -> authorize(c, interaction, type),
+          representation);
+    } else if (bundle.getType() == BundleType.BATCH) {
+      authorize(c, Interaction.BATCH, null);
+      out = bundles.batch(bundle, entry -> batchEntry(c, entry));
+    } else {
+      throw FhirException.badRequest("Bundle.type must be 'batch' or 'transaction' (got '"
+          + (bundle.getType() == null ? "" : bundle.getType().toCode()) + "')");
+    }
+    return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), Fhir.toJson(out));
+  }
+
+  /** A batch entry runs exactly like a request of its own, for the same caller. */
+  private BundleEntryComponent batchEntry(Call c, BundleEntryComponent entry) {
+    BundleEntryComponent out = new BundleEntryComponent();
+    ApiResponse response;
+    try {
+      if (!entry.hasRequest() || entry.getRequest().getMethod() == null || !entry.getRequest().hasUrl()) {
+        throw FhirException.badRequest("A batch entry needs request.method and request.url");
+      }
+      Bundle.BundleEntryRequestComponent req = entry.getRequest();
+      String url = req.getUrl();
+      String query = null;
+      int q = url.indexOf('?');
+      if (q >= 0) {
+        query = url.substring(q + 1);
+        url = url.substring(0, q);
+      }
+      Map<String, String> headers = new HashMap<>();
+      headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+      if (req.hasIfMatch()) {
+        headers.put("If-Match", req.getIfMatch());
+      }
+      if (req.hasIfNoneExist()) {
+        headers.put("If-None-Exist", req.getIfNoneExist());
+      }
+      String body = null;
+      if (entry.getResource() != null) {
+        if (req.getMethod() == Bundle.HTTPVerb.PATCH && entry.getResource() instanceof Binary b) {
+          body = new String(b.getData() == null ? new byte[0] : b.getData(), StandardCharsets.UTF_8);
+          headers.put("Content-Type", b.getContentType());
+        } else {
+          body = Fhir.toJson(entry.getResource());
+        }
+      }
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      if (query != null) {
+        SearchCriteria.parse(query).parameters()
+            .forEach(p -> params.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p.getValue()));
+      }
+      String path = url.contains("://") ? url.replaceFirst("^.*?://[^/]*", "") : url;
+      if (c.base() != null && url.startsWith(c.base())) {
+        path = url.substring(c.base().length());
+      }
+      ApiRequest sub = new ApiRequest(req.getMethod().toCode(), path, headers, params, body, c.request().baseUrl());
+      List<String> segments = segments(sub.path());
+      if (segments.isEmpty()) {
+        throw FhirException.badRequest("Batch entries cannot be bundles themselves");
+      }
+      if (!segments.get(0).startsWith("_") && !resourceTypes.contains(segments.get(0))) {
+        throw FhirException.notFound("Unknown resource type '" + segments.get(0) + "'");
+      }
+      response = dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base()));
+    } catch (FhirException e) {
+      response = OperationOutcomes.of(e);
+    } catch (InvalidPageTokenException e) {
+      response = OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
+    }
+    Bundle.BundleEntryResponseComponent r = out.getResponse();
+    r.setStatus(Responses.statusLine(response.status()));
+    Map<String, String> h = response.headers();
+    if (h.get("Location") != null) {
+      r.setLocation(h.get("Location"));
+    }
+    if (h.get("ETag") != null) {
+      r.setEtag(h.get("ETag"));
+    }
+    if (h.get("Last-Modified") != null) {
+      r.setLastModified(Date.from(Instant.from(HTTP_DATE.parse(h.get("Last-Modified")))));
+    }
+    if (response.body() != null) {
+      Resource body = (Resource) Fhir.jsonParser().parseResource(response.body());
+      if (response.status() >= 400 && body instanceof OperationOutcome) {
+        r.setOutcome(body);
+      } else {
+        out.setResource(body);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ history
+
+  private ApiResponse history(Call c, String type, String id) {
+    ApiRequest r = c.request();
+    int count = DEFAULT_PAGE;
+    String countParam = r.query("_count");
+    if (countParam != null) {
+      try {
+        count = Integer.parseInt(countParam.trim());
+      } catch (NumberFormatException e) {
+        throw FhirException.badRequest("_count must be a positive integer, got '" + countParam + "'");
+      }
+      if (count < 1) {
+        throw FhirException.badRequest("_count must be a positive integer, got '" + countParam + "'");
+      }
+      count = Math.min(count, MAX_PAGE);
+    }
+    Instant since = null;
+    String sinceParam = r.query("_since");
+    if (sinceParam != null) {
+      try {
+        DateTimeType t = new DateTimeType(sinceParam.trim());
+        since = t.getValue().toInstant();
+      } catch (RuntimeException e) {
+        throw FhirException.badRequest("_since must be a FHIR instant such as 2024-01-31T12:00:00Z, got '"
+            + sinceParam + "'");
+      }
+    }
+    String page = r.query("_page");
+    HistoryPage result = interactions.history(new HistoryQuery(c.tenant(), type, id, since, count, page));
+    String path = (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
+    String base = c.base() == null ? "" : c.base();
+    String common = base + path + "?_count=" + count
+        + (sinceParam == null ? "" : "&_since=" + URLEncoder.encode(sinceParam, StandardCharsets.UTF_8));
+    String self = common + (page == null ? "" : "&_page=" + page);
+    Bundle bundle = bundles.history(result, base, self, token -> common + "&_page=" + token);
+    return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), Fhir.toJson(bundle));
+  }
+
+  // ------------------------------------------------------------------ responses
+
+  private ApiResponse resource(Call c, Result result, boolean write) {
+    StoredVersion v = result.version();
+    Map<String, String> headers = new HashMap<>();
+    if (v != null) {
+      headers.put("ETag", "W/\"" + v.versionId() + "\"");
+      headers.put("Last-Modified", HTTP_DATE.format(v.lastUpdated()));
+      if (write) {
+        String base = c.base() == null ? "" : c.base() + "/";
+        headers.put(result.status() == 201 ? "Location" : "Content-Location",
+            base + v.key().reference() + "/_history/" + v.versionId());
+      }
+    }
+    String body = result.json();
+    if (write) {
+      String prefer = prefer(c.request());
+      if ("minimal".equals(prefer)) {
+        body = null;
+      } else if ("OperationOutcome".equals(prefer)) {
+        body = Fhir.toJson(OperationOutcomes.outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
+            (result.status() == 201 ? "Created " : "Updated ") + v.key().reference() + " version " + v.versionId()));
+      }
+    }
+    if (body != null) {
+      headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+    }
+    return new ApiResponse(result.status(), headers, body);
+  }
+
+  private ApiResponse deleted(Call c, Result result) {
+    Map<String, String> headers = new HashMap<>();
+    if (result.version() != null) {
+      headers.put("ETag", "W/\"" + result.version().versionId() + "\"");
+    }
+    if ("OperationOutcome".equals(prefer(c.request()))) {
+      headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+      String what = result.version() == null ? "Nothing matched; nothing was deleted"
+          : "Deleted " + result.version().key().reference();
+      return new ApiResponse(200, headers, Fhir.toJson(
+          OperationOutcomes.outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, what)));
+    }
+    return new ApiResponse(204, headers, null);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void authorize(Call c, Interaction interaction, String type) {
+    authorizer.authorize(c.principal(), interaction, type);
+  }
+
+  private String tenant(String pathTenant, Principal principal) {
+    if (!config.multiTenancy()) {
+      return null;
+    }
+    String claimed = principal.tenant();
+    if (claimed == null) {
+      throw FhirException.forbidden("Multi-tenancy is on and the token has no custom:tenantId claim");
+    }
+    if (pathTenant != null && !pathTenant.equals(claimed)) {
+      throw FhirException.forbidden("The token's tenant does not match the URL's tenant '" + pathTenant + "'");
+    }
+    return claimed;
+  }
+
+  private static void requireMethod(String method, String allowed, Call c) {
+    if (!method.equals(allowed)) {
+      throw FhirException.methodNotAllowed(method + " is not allowed on /" + String.join("/", c.segments()));
+    }
+  }
+
+  private static void requireCondition(boolean conditional, String method, String type) {
+    if (!conditional) {
+      throw FhirException.methodNotAllowed(method + " /" + type + " needs an id (" + type
+          + "/<id>) or search parameters for a conditional " + method.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Only FHIR JSON is served: Accept and _format must allow it. */
+  private static void negotiate(ApiRequest r) {
+    String format = r.query("_format");
+    if (format != null) {
+      String f = format.trim().toLowerCase(Locale.ROOT);
+      if (!(f.equals("json") || JSON_TYPES.contains(f.split(";")[0].trim()))) {
+        throw FhirException.notAcceptable("_format=" + format + " is not supported: this server speaks FHIR JSON only");
+      }
+      return;
+    }
+    String accept = r.header("Accept");
+    if (accept == null || accept.isBlank()) {
+      return;
+    }
+    for (String part : accept.split(",")) {
+      String t = part.split(";")[0].trim().toLowerCase(Locale.ROOT);
+      if (t.equals("*/*") || t.equals("application/*") || JSON_TYPES.contains(t) || t.equals(JSON_PATCH)) {
+        return;
+      }
+    }
+    throw FhirException.notAcceptable("Accept '" + accept + "' is not supported: this server produces "
+        + "application/fhir+json only");
+  }
+
+  private static String jsonBody(ApiRequest r) {
+    String contentType = r.header("Content-Type");
+    if (contentType != null) {
+      String t = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+      if (!JSON_TYPES.contains(t)) {
+        throw FhirException.unsupportedMediaType("Content-Type '" + contentType + "' is not supported: send "
+            + "application/fhir+json");
+      }
+    }
+    return r.body();
+  }
+
+  private static String patchBody(ApiRequest r) {
+    String contentType = r.header("Content-Type");
+    String t = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (!t.equals(JSON_PATCH)) {
+      throw FhirException.unsupportedMediaType("PATCH takes a JSON Patch with Content-Type " + JSON_PATCH
+          + (JSON_TYPES.contains(t) ? " (FHIRPath Patch is not supported)" : "") + "; got '"
+          + (contentType == null ? "" : contentType) + "'");
+    }
+    if (r.body() == null || r.body().isBlank()) {
+      throw FhirException.badRequest("The PATCH request has no body");
+    }
+    return r.body();
+  }
+
+  /** The return preference: minimal, representation, OperationOutcome, or null. */
+  private static String prefer(ApiRequest r) {
+    String prefer = r.header("Prefer");
+    if (prefer == null) {
+      return null;
+    }
+    for (String part : prefer.split("[,;]")) {
+      String p = part.trim();
+      if (p.startsWith("return=")) {
+        return p.substring("return=".length()).replace("\"", "").trim();
+      }
+    }
+    return null;
+  }
+
+  private static String base(ApiRequest r, String pathTenant) {
+    if (r.baseUrl() == null) {
+      return null;
+    }
+    return pathTenant == null ? r.baseUrl() : r.baseUrl() + TENANT_PREFIX + pathTenant;
   }
 
   private static List<String> segments(String path) {
     if (path.equals("/")) {
       return List.of();
     }
-    return List.of(path.substring(1).split("/"));
+    List<String> out = new ArrayList<>();
+    for (String s : path.substring(1).split("/")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 }

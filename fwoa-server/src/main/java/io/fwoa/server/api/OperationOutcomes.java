@@ -1,6 +1,7 @@
 package io.fwoa.server.api;
 
 import io.fwoa.server.fhir.Fhir;
+import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -11,21 +12,23 @@ public final class OperationOutcomes {
 
   private OperationOutcomes() {}
 
-  public static ApiResponse error(int status, IssueType type, String diagnostics) {
+  public static OperationOutcome outcome(IssueSeverity severity, IssueType type, String diagnostics) {
     OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(diagnostics);
-    return new ApiResponse(status, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), Fhir.toJson(outcome));
+    outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(diagnostics);
+    return outcome;
   }
 
-  public static ApiResponse notFound(String diagnostics) {
-    return error(404, IssueType.NOTFOUND, diagnostics);
+  public static ApiResponse error(int status, IssueType type, String diagnostics) {
+    return error(status, type, diagnostics, Map.of());
   }
 
-  public static ApiResponse notImplemented(String diagnostics) {
-    return error(501, IssueType.NOTSUPPORTED, diagnostics);
+  public static ApiResponse error(int status, IssueType type, String diagnostics, Map<String, String> extraHeaders) {
+    Map<String, String> headers = new HashMap<>(extraHeaders);
+    headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+    return new ApiResponse(status, headers, Fhir.toJson(outcome(IssueSeverity.ERROR, type, diagnostics)));
   }
 
-  public static ApiResponse methodNotAllowed(String diagnostics) {
-    return error(405, IssueType.NOTSUPPORTED, diagnostics);
+  public static ApiResponse of(FhirException e) {
+    return error(e.status(), e.issueType(), e.getMessage(), e.headers());
   }
 }

@@ -2,6 +2,7 @@ package io.fwoa.server.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** The process-wide FHIR R4 context: expensive to build, so built once and shared. */
@@ -13,6 +14,12 @@ public final class Fhir {
   public static final String JSON_CONTENT_TYPE = "application/fhir+json; charset=utf-8";
 
   private static final FhirContext CONTEXT = FhirContext.forR4Cached();
+
+  static {
+    // Unknown elements, wrong JSON types and invalid primitive values are client errors (400),
+    // not data to drop silently.
+    CONTEXT.setParserErrorHandler(new StrictErrorHandler());
+  }
 
   private Fhir() {}
 

@@ -9,15 +9,22 @@ import io.fwoa.server.api.ApiResponse;
 import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.api.OperationOutcomes;
 import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.config.ServerFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The FHIR API Lambda: an API Gateway REST proxy event in, an HTTP response out. */
+/**
+ * The FHIR API Lambda: an API Gateway REST proxy event in, an HTTP response out. The local runner
+ * (fwoa:run) builds the same events from HTTP requests and calls this same class.
+ */
 public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FhirApiHandler.class);
@@ -26,7 +33,8 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
 
   /** Called by the Lambda runtime; configuration comes from the function's environment. */
   public FhirApiHandler() {
-    this(new FhirApi(ServerConfig.fromEnvironment(System.getenv())));
+    this(ServerFactory.create(ServerConfig.fromEnvironment(System.getenv())));
+    Priming.register(this);
   }
 
   public FhirApiHandler(FhirApi api) {
@@ -56,8 +64,19 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
       body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
     }
-    return new ApiRequest(event.getHttpMethod(), resourcePath(event), headers,
-        event.getQueryStringParameters(), body, baseUrl(event, headers));
+    return new ApiRequest(event.getHttpMethod(), resourcePath(event), headers, query(event), body,
+        baseUrl(event, headers));
+  }
+
+  /** All values of every query parameter: API Gateway gives them in the multi-value map. */
+  private static Map<String, List<String>> query(APIGatewayProxyRequestEvent event) {
+    Map<String, List<String>> multi = event.getMultiValueQueryStringParameters();
+    if (multi != null && !multi.isEmpty()) {
+      Map<String, List<String>> out = new LinkedHashMap<>();
+      multi.forEach((k, v) -> out.put(k, v == null ? List.of() : new ArrayList<>(v)));
+      return out;
+    }
+    return ApiRequest.single(event.getQueryStringParameters());
   }
 
   /**
@@ -73,13 +92,18 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
   }
 
   private static String baseUrl(APIGatewayProxyRequestEvent event, Map<String, String> headers) {
-    String host = headers.entrySet().stream()
-        .filter(e -> e.getKey().equalsIgnoreCase("Host"))
-        .map(Map.Entry::getValue).findFirst().orElse(null);
+    String host = header(headers, "Host");
     if (host == null) {
       return null;
     }
+    String proto = header(headers, "X-Forwarded-Proto");
     String stage = event.getRequestContext() == null ? null : event.getRequestContext().getStage();
-    return "https://" + host + (stage == null || stage.isEmpty() ? "" : "/" + stage);
+    return (proto == null ? "https" : proto) + "://" + host + (stage == null || stage.isEmpty() ? "" : "/" + stage);
+  }
+
+  private static String header(Map<String, String> headers, String name) {
+    return headers.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
   }
 }

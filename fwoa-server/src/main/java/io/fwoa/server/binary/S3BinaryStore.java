@@ -1,0 +1,81 @@
+package io.fwoa.server.binary;
+
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Binary content in the service's S3 bucket, encrypted with the service's KMS key; presigned URLs
+ * last 5 minutes, as FWoA's did.
+ */
+public final class S3BinaryStore implements BinaryStore {
+
+  static final Duration URL_LIFETIME = Duration.ofMinutes(5);
+
+  private final S3Client s3;
+  private final S3Presigner presigner;
+  private final String bucket;
+  private final String kmsKey;
+
+  /**
+   * @param kmsKey KMS key ARN for server-side encryption of uploads the server makes, or null for the
+   *     bucket's default encryption
+   */
+  public S3BinaryStore(S3Client s3, S3Presigner presigner, String bucket, String kmsKey) {
+    this.s3 = s3;
+    this.presigner = presigner;
+    this.bucket = bucket;
+    this.kmsKey = kmsKey;
+  }
+
+  @Override
+  public void put(String contentKey, byte[] data, String contentType) {
+    PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(contentKey).contentType(contentType);
+    if (kmsKey != null) {
+      b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(kmsKey);
+    }
+    s3.putObject(b.build(), RequestBody.fromBytes(data));
+  }
+
+  @Override
+  public Optional<byte[]> get(String contentKey, int maxBytes) {
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(contentKey));
+      if (head.contentLength() != null && head.contentLength() > maxBytes) {
+        return Optional.empty();
+      }
+      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(contentKey));
+      return Optional.of(bytes.asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String presignedPut(String contentKey, String contentType) {
+    return presigner.presignPutObject(b -> b.signatureDuration(URL_LIFETIME)
+        .putObjectRequest(p -> p.bucket(bucket).key(contentKey).contentType(contentType)))
+        .url().toString();
+  }
+
+  @Override
+  public String presignedGet(String contentKey) {
+    return presigner.presignGetObject(b -> b.signatureDuration(URL_LIFETIME)
+        .getObjectRequest(g -> g.bucket(bucket).key(contentKey)))
+        .url().toString();
+  }
+}

@@ -1,0 +1,73 @@
+package io.fwoa.server.interaction;
+
+import io.fwoa.server.binary.BinaryStore;
+import io.fwoa.server.fhir.Fhir;
+import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.StoredVersion;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.UrlType;
+
+/**
+ * Binary resources: the resource (content type, security context) is stored like any other, the
+ * content goes to S3 under a key unique to the version. Without data in the request the response
+ * carries a presigned PUT URL; reads inline content up to {@link #INLINE_LIMIT} and always carry a
+ * presigned GET URL. Both URLs are extensions on {@code meta} (Binary itself has no extensions).
+ */
+final class Binaries {
+
+  static final String PRESIGNED_GET_URL = "http://fwoa.io/fhir/StructureDefinition/binary-presigned-get-url";
+  static final String PRESIGNED_PUT_URL = "http://fwoa.io/fhir/StructureDefinition/binary-presigned-put-url";
+  /** Base64 grows content by a third; this keeps a read under Lambda's 6 MB response limit. */
+  static final int INLINE_LIMIT = 4 * 1024 * 1024;
+
+  private final BinaryStore store;
+  private final SecureRandom random = new SecureRandom();
+
+  Binaries(BinaryStore store) {
+    this.store = store;
+  }
+
+  boolean enabled() {
+    return store != null;
+  }
+
+  /**
+   * Moves the content of a Binary out of the resource into S3.
+   *
+   * @return the content key of this version, or null if not a Binary (or no bucket)
+   */
+  String beforeWrite(Resource resource, ResourceKey key, long versionId) {
+    if (store == null || !(resource instanceof Binary binary)) {
+      return null;
+    }
+    byte[] nonce = new byte[6];
+    random.nextBytes(nonce);
+    String contentKey = (key.tenant() == null ? "" : key.tenant() + "/") + "Binary/" + key.id() + "/" + versionId
+        + "-" + HexFormat.of().formatHex(nonce);
+    if (binary.hasData()) {
+      store.put(contentKey, binary.getData(), binary.getContentType());
+      binary.setData(null);
+    }
+    return contentKey;
+  }
+
+  /** The JSON to serve for a stored version: Binary content and URLs added. */
+  String present(StoredVersion version, boolean justWritten) {
+    if (store == null || version.contentKey() == null || version.json() == null) {
+      return version.json();
+    }
+    Binary binary = Fhir.jsonParser().parseResource(Binary.class, version.json());
+    Optional<byte[]> data = store.get(version.contentKey(), INLINE_LIMIT);
+    data.ifPresent(binary::setData);
+    binary.getMeta().addExtension(PRESIGNED_GET_URL, new UrlType(store.presignedGet(version.contentKey())));
+    if (justWritten && data.isEmpty()) {
+      binary.getMeta().addExtension(PRESIGNED_PUT_URL,
+          new UrlType(store.presignedPut(version.contentKey(), binary.getContentType())));
+    }
+    return Fhir.toJson(binary);
+  }
+}

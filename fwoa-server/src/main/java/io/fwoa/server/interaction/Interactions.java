@@ -1,0 +1,335 @@
+package io.fwoa.server.interaction;
+
+import io.fwoa.server.api.FhirException;
+import io.fwoa.server.binary.BinaryStore;
+import io.fwoa.server.conditional.ConditionalResolver;
+import io.fwoa.server.conditional.SearchCriteria;
+import io.fwoa.server.fhir.Identifiers;
+import io.fwoa.server.storage.HistoryPage;
+import io.fwoa.server.storage.HistoryQuery;
+import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.ResourceStore;
+import io.fwoa.server.storage.StoredVersion;
+import io.fwoa.server.storage.VersionConflictException;
+import io.fwoa.server.storage.VersionWrite;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The FHIR instance and type interactions: what each means for versions in storage. Requests
+ * arrive parsed; responses leave as stored versions plus the JSON to serve.
+ */
+public final class Interactions {
+
+  /** Retries of a write without If-Match that lost a race (another writer took the version). */
+  private static final int WRITE_ATTEMPTS = 25;
+
+  private final ResourceStore store;
+  private final ConditionalResolver resolver;
+  private final Binaries binaries;
+  private final Clock clock;
+
+  /**
+   * @param binaries where Binary content goes, or null to keep it inside the resource
+   */
+  public Interactions(ResourceStore store, ConditionalResolver resolver, BinaryStore binaries, Clock clock) {
+    this.store = store;
+    this.resolver = resolver;
+    this.binaries = new Binaries(binaries);
+    this.clock = clock;
+  }
+
+  /**
+   * The outcome of an interaction.
+   *
+   * @param status HTTP status
+   * @param version the version read or written (null when nothing was found or written)
+   * @param json the resource to serve, or null
+   */
+  public record Result(int status, StoredVersion version, String json) {}
+
+  public ResourceStore store() {
+    return store;
+  }
+
+  public ConditionalResolver resolver() {
+    return resolver;
+  }
+
+  Binaries binaries() {
+    return binaries;
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public Result read(String tenant, String type, String id) {
+    Resources.checkId(id);
+    StoredVersion v = store.current(new ResourceKey(tenant, type, id))
+        .orElseThrow(() -> FhirException.notFound("Resource " + type + "/" + id + " is not known"));
+    if (v.deleted()) {
+      throw new FhirException(410, org.hl7.fhir.r4.model.OperationOutcome.IssueType.DELETED,
+          "Resource " + type + "/" + id + " was deleted (version " + v.versionId() + ")",
+          java.util.Map.of("ETag", "W/\"" + v.versionId() + "\""));
+    }
+    return new Result(200, v, binaries.present(v, false));
+  }
+
+  public Result vread(String tenant, String type, String id, String versionId) {
+    Resources.checkId(id);
+    long vid = parseVersion(versionId);
+    StoredVersion v = store.version(new ResourceKey(tenant, type, id), vid)
+        .orElseThrow(() -> FhirException.notFound("Version " + versionId + " of " + type + "/" + id + " is not known"));
+    if (v.deleted()) {
+      throw FhirException.gone("Version " + versionId + " of " + type + "/" + id + " is a deletion");
+    }
+    return new Result(200, v, binaries.present(v, false));
+  }
+
+  public HistoryPage history(HistoryQuery query) {
+    if (query.id() != null) {
+      Resources.checkId(query.id());
+      if (store.current(new ResourceKey(query.tenant(), query.type(), query.id())).isEmpty()) {
+        throw FhirException.notFound("Resource " + query.type() + "/" + query.id() + " is not known");
+      }
+    }
+    return store.history(query);
+  }
+
+  // ------------------------------------------------------------------ create
+
+  public Result create(String tenant, String type, Resource resource, String ifNoneExist) {
+    if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+      Set<String> matches = resolver.resolve(tenant, type, SearchCriteria.parse(conditionQuery(ifNoneExist)));
+      if (matches.size() > 1) {
+        throw FhirException.preconditionFailed("If-None-Exist '" + ifNoneExist + "' matches " + matches.size()
+            + " resources");
+      }
+      if (matches.size() == 1) {
+        StoredVersion existing = store.current(new ResourceKey(tenant, type, matches.iterator().next())).orElseThrow();
+        return new Result(200, existing, binaries.present(existing, false));
+      }
+    }
+    ResourceKey key = new ResourceKey(tenant, type, UUID.randomUUID().toString());
+    StoredVersion v = newVersion(key, resource, 1, "POST");
+    try {
+      store.write(new VersionWrite(v, Identifiers.values(resource), true));
+    } catch (VersionConflictException e) {
+      throw FhirException.conflict("Generated id collided; retry the create");
+    }
+    return new Result(201, v, binaries.present(v, true));
+  }
+
+  // ------------------------------------------------------------------ update
+
+  public Result update(String tenant, String type, String id, Resource resource, String ifMatch) {
+    Resources.checkId(id);
+    String bodyId = Resources.bodyId(resource);
+    if (bodyId == null) {
+      throw FhirException.badRequest("An update needs the resource id in the body (id '" + id + "')");
+    }
+    if (!bodyId.equals(id)) {
+      throw FhirException.badRequest("The body's id '" + bodyId + "' does not match the URL's id '" + id + "'");
+    }
+    return write(new ResourceKey(tenant, type, id), ifMatch, current -> resource, "PUT");
+  }
+
+  public Result conditionalUpdate(String tenant, String type, SearchCriteria criteria, Resource resource,
+      String ifMatch) {
+    Set<String> matches = resolver.resolve(tenant, type, criteria);
+    String bodyId = Resources.bodyId(resource);
+    if (matches.size() > 1) {
+      throw FhirException.preconditionFailed("The condition '" + criteria + "' matches " + matches.size()
+          + " resources");
+    }
+    if (matches.isEmpty()) {
+      if (bodyId != null) {
+        return update(tenant, type, bodyId, resource, ifMatch);
+      }
+      return create(tenant, type, resource, null);
+    }
+    String id = matches.iterator().next();
+    if (bodyId != null && !bodyId.equals(id)) {
+      throw FhirException.badRequest("The body's id '" + bodyId + "' does not match the resource the condition found ('"
+          + id + "')");
+    }
+    resource.setId(id);
+    return update(tenant, type, id, resource, ifMatch);
+  }
+
+  // ------------------------------------------------------------------ patch
+
+  public Result patch(String tenant, String type, String id, String patchDocument, String ifMatch) {
+    Resources.checkId(id);
+    JsonPatch patch = JsonPatch.parse(patchDocument);
+    return write(new ResourceKey(tenant, type, id), ifMatch, current -> {
+      if (current == null || current.deleted()) {
+        throw current == null ? FhirException.notFound("Resource " + type + "/" + id + " is not known")
+            : FhirException.gone("Resource " + type + "/" + id + " was deleted");
+      }
+      return applyPatch(patch, current, type, id);
+    }, "PATCH");
+  }
+
+  public Result conditionalPatch(String tenant, String type, SearchCriteria criteria, String patchDocument,
+      String ifMatch) {
+    Set<String> matches = resolver.resolve(tenant, type, criteria);
+    if (matches.size() != 1) {
+      throw matches.isEmpty() ? FhirException.notFound("The condition '" + criteria + "' matches no resource")
+          : FhirException.preconditionFailed("The condition '" + criteria + "' matches " + matches.size()
+              + " resources");
+    }
+    return patch(tenant, type, matches.iterator().next(), patchDocument, ifMatch);
+  }
+
+  static Resource applyPatch(JsonPatch patch, StoredVersion current, String type, String id) {
+    String patched = patch.apply(current.json());
+    Resource resource;
+    try {
+      resource = Resources.parse(patched, type);
+    } catch (FhirException e) {
+      throw FhirException.unprocessable("The patched resource is not valid: " + e.getMessage());
+    }
+    if (!id.equals(Resources.bodyId(resource))) {
+      throw FhirException.unprocessable("A patch may not change the resource id");
+    }
+    return resource;
+  }
+
+  // ------------------------------------------------------------------ delete
+
+  public Result delete(String tenant, String type, String id, String ifMatch) {
+    Resources.checkId(id);
+    ResourceKey key = new ResourceKey(tenant, type, id);
+    for (int attempt = 0; ; attempt++) {
+      Optional<StoredVersion> current = store.current(key);
+      if (current.isEmpty()) {
+        throw FhirException.notFound("Resource " + type + "/" + id + " is not known");
+      }
+      checkIfMatch(ifMatch, current.get(), key);
+      if (current.get().deleted()) {
+        return new Result(204, current.get(), null);
+      }
+      StoredVersion tombstone = new StoredVersion(key, current.get().versionId() + 1, now(), true, null, "DELETE", null);
+      try {
+        store.write(new VersionWrite(tombstone, Set.of(), false));
+        return new Result(204, tombstone, null);
+      } catch (VersionConflictException e) {
+        retryOrFail(ifMatch, key, attempt);
+      }
+    }
+  }
+
+  public Result conditionalDelete(String tenant, String type, SearchCriteria criteria) {
+    Set<String> matches = resolver.resolve(tenant, type, criteria);
+    if (matches.size() > 1) {
+      throw FhirException.preconditionFailed("The condition '" + criteria + "' matches " + matches.size()
+          + " resources; conditional delete removes at most one");
+    }
+    if (matches.isEmpty()) {
+      return new Result(204, null, null);
+    }
+    return delete(tenant, type, matches.iterator().next(), null);
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  @FunctionalInterface
+  interface NextContent {
+    /** The resource of the next version, given the current one (null if none). */
+    Resource of(StoredVersion current);
+  }
+
+  private Result write(ResourceKey key, String ifMatch, NextContent content, String method) {
+    for (int attempt = 0; ; attempt++) {
+      StoredVersion current = store.current(key).orElse(null);
+      if (ifMatch != null) {
+        checkIfMatch(ifMatch, current, key);
+      }
+      Resource resource = content.of(current);
+      long vid = current == null ? 1 : current.versionId() + 1;
+      boolean created = current == null || current.deleted();
+      StoredVersion v = newVersion(key, resource, vid, method);
+      try {
+        store.write(new VersionWrite(v, Identifiers.values(resource), false));
+        return new Result(created ? 201 : 200, v, binaries.present(v, true));
+      } catch (VersionConflictException e) {
+        retryOrFail(ifMatch, key, attempt);
+      }
+    }
+  }
+
+  StoredVersion newVersion(ResourceKey key, Resource resource, long vid, String method) {
+    Instant now = now();
+    String contentKey = binaries.beforeWrite(resource, key, vid);
+    String json = Resources.stamp(resource, key, vid, now);
+    return new StoredVersion(key, vid, now, false, json, method, contentKey);
+  }
+
+  private static void retryOrFail(String ifMatch, ResourceKey key, int attempt) {
+    if (ifMatch != null) {
+      throw FhirException.preconditionFailed("Version conflict: " + key.reference()
+          + " was changed concurrently; If-Match " + ifMatch + " no longer matches");
+    }
+    if (attempt + 1 >= WRITE_ATTEMPTS) {
+      throw FhirException.conflict(key.reference() + " is being changed by other requests (or a transaction); retry");
+    }
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(2, 10 + attempt * 10));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw FhirException.conflict("Interrupted while retrying a conflicting write");
+    }
+  }
+
+  /** Checks an If-Match header (W/"n", "n" or n) against the current version. */
+  static void checkIfMatch(String ifMatch, StoredVersion current, ResourceKey key) {
+    if (ifMatch == null) {
+      return;
+    }
+    String expected = parseETag(ifMatch);
+    if (current == null) {
+      throw FhirException.preconditionFailed("If-Match " + ifMatch + ": " + key.reference() + " does not exist");
+    }
+    if (!expected.equals(Long.toString(current.versionId()))) {
+      throw FhirException.preconditionFailed("If-Match " + ifMatch + " does not match the current version "
+          + current.versionId() + " of " + key.reference());
+    }
+  }
+
+  static String parseETag(String etag) {
+    String v = etag.trim();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    if (!v.matches("[0-9]{1,18}")) {
+      throw FhirException.badRequest("Invalid ETag '" + etag + "': expected W/\"<versionId>\"");
+    }
+    return Long.toString(Long.parseLong(v));
+  }
+
+  static long parseVersion(String versionId) {
+    if (versionId == null || !versionId.matches("[0-9]{1,18}")) {
+      throw FhirException.notFound("Version '" + versionId + "' is not known");
+    }
+    return Long.parseLong(versionId);
+  }
+
+  /** The query part of a condition: "identifier=x", "Patient?identifier=x" or a full URL. */
+  static String conditionQuery(String condition) {
+    int q = condition.indexOf('?');
+    return q < 0 ? condition.trim() : condition.substring(q + 1).trim();
+  }
+}
