@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param queryParameters query parameters in request order, each with all its values
  * @param body request body, or null
  * @param baseUrl absolute base URL of the FHIR API as the client addressed it, or null if unknown
+ * @param base64Body true when {@code body} is base64 of non-text content (a raw Binary upload)
  */
 public record ApiRequest(
     String method,
@@ -25,7 +26,13 @@ public record ApiRequest(
     Map<String, String> headers,
     Map<String, List<String>> queryParameters,
     String body,
-    String baseUrl) {
+    String baseUrl,
+    boolean base64Body) {
+
+  public ApiRequest(String method, String path, Map<String, String> headers, Map<String, List<String>> queryParameters,
+      String body, String baseUrl) {
+    this(method, path, headers, queryParameters, body, baseUrl, false);
+  }
 
   public ApiRequest {
     method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);

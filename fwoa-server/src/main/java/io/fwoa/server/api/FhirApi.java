@@ -197,7 +197,7 @@ public final class FhirApi {
     switch (c.method()) {
       case "POST" -> {
         authorize(c, Interaction.CREATE, type);
-        Resource resource = Resources.parse(jsonBody(r), type);
+        Resource resource = body(r, type);
         return resource(c, interactions.create(c.tenant(), type, resource, r.header("If-None-Exist")), true);
       }
       case "GET" -> throw FhirException.notImplemented("Search (GET /" + type
@@ -233,7 +233,10 @@ public final class FhirApi {
       }
       case "PUT" -> {
         authorize(c, Interaction.UPDATE, type);
-        Resource resource = Resources.parse(jsonBody(r), type);
+        Resource resource = body(r, type);
+        if (resource instanceof Binary && Resources.bodyId(resource) == null) {
+          resource.setId(id);
+        }
         return resource(c, interactions.update(c.tenant(), type, id, resource, r.header("If-Match")), true);
       }
       case "PATCH" -> {
@@ -490,6 +493,24 @@ public final class FhirApi {
     }
     throw FhirException.notAcceptable("Accept '" + accept + "' is not supported: this server produces "
         + "application/fhir+json only");
+  }
+
+  /**
+   * The resource in the body. A Binary may also arrive as its raw content with its own
+   * Content-Type (as FHIR allows and HAPI's client sends).
+   */
+  private static Resource body(ApiRequest r, String type) {
+    String contentType = r.header("Content-Type");
+    String t = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (type.equals("Binary") && contentType != null && !JSON_TYPES.contains(t)) {
+      Binary binary = new Binary();
+      binary.setContentType(contentType.split(";")[0].trim());
+      byte[] data = r.body() == null ? new byte[0]
+          : r.base64Body() ? java.util.Base64.getDecoder().decode(r.body()) : r.body().getBytes(StandardCharsets.UTF_8);
+      binary.setData(data);
+      return binary;
+    }
+    return Resources.parse(jsonBody(r), type);
   }
 
   private static String jsonBody(ApiRequest r) {

@@ -2,7 +2,17 @@ package io.fwoa.server.capability;
 
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.fhir.Fhir;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -15,8 +25,11 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
 
 /**
- * Builds the server's CapabilityStatement. It claims only what the code implements: at this stage
- * of the runtime that is the capabilities interaction itself, so it lists no resource types.
+ * Builds the server's CapabilityStatement. It claims only what the code implements: for every R4
+ * resource type read, vread, create, update (also as create), patch (JSON Patch), delete, instance
+ * and type history, conditional create/update/delete/patch on {@code _id} and {@code identifier};
+ * at system level transaction, batch and history. No search parameters (search is not
+ * implemented yet).
  */
 public final class CapabilityStatements {
 
@@ -48,8 +61,37 @@ public final class CapabilityStatements {
     }
     CapabilityStatementRestComponent rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
     rest.setSecurity(security());
+    cs.addPatchFormat("application/json-patch+json");
+    rest.addInteraction().setCode(SystemRestfulInteraction.TRANSACTION)
+        .setDocumentation("All-or-nothing, up to " + config.maxTransactionEntries() + " entries");
+    rest.addInteraction().setCode(SystemRestfulInteraction.BATCH)
+        .setDocumentation("Up to " + config.maxTransactionEntries() + " entries");
+    rest.addInteraction().setCode(SystemRestfulInteraction.HISTORYSYSTEM);
+    List<String> types = new ArrayList<>(Fhir.context().getResourceTypes());
+    Collections.sort(types);
+    for (String type : types) {
+      CapabilityStatementRestResourceComponent r = rest.addResource().setType(type);
+      for (TypeRestfulInteraction i : INTERACTIONS) {
+        r.addInteraction().setCode(i);
+      }
+      r.setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE);
+      r.setReadHistory(true);
+      r.setUpdateCreate(true);
+      r.setConditionalCreate(true);
+      r.setConditionalRead(ConditionalReadStatus.NOTSUPPORTED);
+      r.setConditionalUpdate(true);
+      r.setConditionalDelete(ConditionalDeleteStatus.SINGLE);
+      r.addReferencePolicy(ReferenceHandlingPolicy.LITERAL);
+      r.addReferencePolicy(ReferenceHandlingPolicy.LOCAL);
+      r.setDocumentation("Conditional operations accept the search parameters _id and identifier");
+    }
     return cs;
   }
+
+  private static final List<TypeRestfulInteraction> INTERACTIONS = List.of(
+      TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE,
+      TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.HISTORYINSTANCE,
+      TypeRestfulInteraction.HISTORYTYPE, TypeRestfulInteraction.CREATE);
 
   private CapabilityStatementRestSecurityComponent security() {
     CapabilityStatementRestSecurityComponent security = new CapabilityStatementRestSecurityComponent();

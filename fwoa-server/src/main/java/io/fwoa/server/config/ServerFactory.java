@@ -77,6 +77,22 @@ public final class ServerFactory {
     return b.build();
   }
 
+  /** An S3 client as the server uses it (local: path-style, no chunked encoding). */
+  public static S3Client s3Client(ServerConfig config) {
+    S3ClientBuilder b = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.of(config.region()));
+    if (config.s3Endpoint().isPresent()) {
+      b.endpointOverride(URI.create(config.s3Endpoint().get()))
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LOCAL_S3_KEY, LOCAL_S3_KEY)))
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+              .chunkedEncodingEnabled(false).build());
+    } else {
+      b.credentialsProvider(cloudCredentials());
+    }
+    return b.build();
+  }
+
   static S3BinaryStore s3(ServerConfig config, String bucket) {
     S3ClientBuilder b = S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())

@@ -61,11 +61,26 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
   static ApiRequest toRequest(APIGatewayProxyRequestEvent event) {
     Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
     String body = event.getBody();
+    boolean base64 = false;
     if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-      body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      if (isText(header(headers, "Content-Type"))) {
+        body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      } else {
+        base64 = true; // raw Binary content: decoded where it is used
+      }
     }
     return new ApiRequest(event.getHttpMethod(), resourcePath(event), headers, query(event), body,
-        baseUrl(event, headers));
+        baseUrl(event, headers), base64);
+  }
+
+  /** JSON and text bodies are decoded to strings; anything else stays base64 (Binary uploads). */
+  public static boolean isText(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    String t = contentType.toLowerCase(java.util.Locale.ROOT);
+    return t.contains("json") || t.startsWith("text/") || t.contains("xml")
+        || t.startsWith("application/x-www-form-urlencoded");
   }
 
   /** All values of every query parameter: API Gateway gives them in the multi-value map. */

@@ -9,8 +9,8 @@ import ca.uhn.fhir.validation.ValidationResult;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.fhir.Fhir;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FhirApiHandlerTest {
 
   private final FhirApiHandler handler =
-      new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(Map.of())));
+      new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of())));
 
   @Test
   void metadataIsAValidR4CapabilityStatement() {
@@ -51,7 +51,7 @@ class FhirApiHandlerTest {
 
   @Test
   void smartDeploymentAdvertisesSmartSecurityWithOAuthUris() {
-    FhirApiHandler smart = new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(Map.of(
+    FhirApiHandler smart = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of(
         ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2",
         ServerConfig.ISSUER_ENDPOINT, "https://auth.example.org"))));
 
@@ -66,13 +66,13 @@ class FhirApiHandlerTest {
 
   @ParameterizedTest
   @CsvSource({
-      "GET, /Patient/123, , 501, not-supported",
-      "POST, /Observation, '{\"resourceType\":\"Observation\"}', 501, not-supported",
-      "POST, /, '{\"resourceType\":\"Bundle\"}', 501, not-supported",
+      "GET, /Patient/123, , 401, login",
+      "POST, /Observation, '{\"resourceType\":\"Observation\"}', 401, login",
+      "POST, /, '{\"resourceType\":\"Bundle\"}', 401, login",
       "GET, /NotAType/1, , 404, not-found",
       "DELETE, /metadata, , 405, not-supported",
   })
-  void everythingElseIsAnOperationOutcome(String method, String path, String body, int status, String code) {
+  void withoutTokenOrForUnknownPathsTheAnswerIsAnOperationOutcome(String method, String path, String body, int status, String code) {
     APIGatewayProxyRequestEvent event = get(path, body).withHttpMethod(method);
 
     APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
@@ -92,7 +92,7 @@ class FhirApiHandlerTest {
 
   @Test
   void tenantMetadataIsServedWhenMultiTenancyIsOn() {
-    FhirApiHandler tenants = new FhirApiHandler(new FhirApi(ServerConfig.fromEnvironment(
+    FhirApiHandler tenants = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(
         Map.of(ServerConfig.ENABLE_MULTI_TENANCY, "true"))));
 
     assertThat(tenants.handleRequest(get("/tenant/t1/metadata", null), null).getStatusCode()).isEqualTo(200);

@@ -1,0 +1,230 @@
+package io.fwoa.server.local;
+
+import io.fwoa.server.api.FhirApi;
+import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.config.ServerFactory;
+import io.fwoa.server.lambda.FhirApiHandler;
+import io.fwoa.server.storage.dynamo.DynamoResourceStore;
+import io.fwoa.server.storage.dynamo.TableSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The whole FHIR service on one machine, no AWS account: dynalite (DynamoDB), s3rver (S3) and
+ * cognito-local (Cognito) as Node.js processes on free 127.0.0.1 ports, and the FHIR API on
+ * 127.0.0.1 through the Lambda handler. Used by {@code fwoa:run} and by the end-to-end tests.
+ */
+public final class LocalFhirServer implements AutoCloseable {
+
+  public static final String TABLE = "fwoa-local-resources";
+  public static final String BUCKET = "fwoa-local-binary";
+
+  /**
+   * @param dataDirectory where the emulators keep data between runs, or null for in-memory data
+   *     (DynamoDB in memory; S3 and Cognito in a temporary directory removed on close)
+   * @param port FHIR API port on 127.0.0.1, 0 for any free port
+   * @param cacheDirectory where the emulators are installed (npm ci from the shipped lock file)
+   * @param clean delete the data directory first
+   * @param extraEnvironment further server settings (e.g. ENABLE_MULTI_TENANCY, MAX_BUNDLE_ENTRIES)
+   */
+  public record Options(Path dataDirectory, int port, Path cacheDirectory, boolean clean,
+      Map<String, String> extraEnvironment, LocalLog log) {
+
+    public Options {
+      extraEnvironment = extraEnvironment == null ? Map.of() : Map.copyOf(extraEnvironment);
+      log = log == null ? LocalLog.SILENT : log;
+      cacheDirectory = cacheDirectory == null ? NpmPackages.defaultCacheDirectory() : cacheDirectory;
+    }
+
+    public static Options inMemory() {
+      return new Options(null, 0, null, false, Map.of(), LocalLog.SILENT);
+    }
+  }
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Path tempDirectory;
+  private ServerConfig config;
+  private LocalCognito cognito;
+  private LocalHttpServer http;
+  private NodeProcess dynalite;
+  private NodeProcess s3rver;
+  private NodeProcess cognitoLocal;
+  private Path dataDirectory;
+
+  private LocalFhirServer(Path tempDirectory) {
+    this.tempDirectory = tempDirectory;
+  }
+
+  public static LocalFhirServer start(Options options) {
+    Path temp = null;
+    try {
+      if (options.dataDirectory() == null) {
+        temp = Files.createTempDirectory("fwoa-local-");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LocalFhirServer server = new LocalFhirServer(temp);
+    try {
+      server.boot(options);
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void boot(Options o) {
+    LocalLog log = o.log();
+    Path data = o.dataDirectory() != null ? o.dataDirectory() : tempDirectory;
+    this.dataDirectory = data;
+    try {
+      if (o.clean() && o.dataDirectory() != null && Files.exists(data)) {
+        log.info("Deleting local data in " + data + " (fwoa.clean)");
+        deleteRecursively(data);
+      }
+      Files.createDirectories(data.resolve("s3"));
+      Files.createDirectories(data.resolve("cognito"));
+      Files.createDirectories(data.resolve("logs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not prepare " + data, e);
+    }
+    Path modules = NpmPackages.install(LocalFhirServer.class.getClassLoader(), "io/fwoa/server/local/emulators",
+        "emulators", o.cacheDirectory(), log);
+
+    int dynamoPort = NodeProcess.freePort();
+    List<String> dynamoArgs = new java.util.ArrayList<>(List.of("--host", "127.0.0.1", "--port",
+        Integer.toString(dynamoPort), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
+    if (o.dataDirectory() != null) {
+      dynamoArgs.add("--path");
+      dynamoArgs.add(data.resolve("dynamodb").toString());
+    }
+    dynalite = track(NodeProcess.start("dynalite", modules.resolve("dynalite/cli.js"), dynamoArgs, data, Map.of(),
+        data.resolve("logs/dynalite.log"), dynamoPort));
+
+    int s3Port = NodeProcess.freePort();
+    s3rver = track(NodeProcess.start("s3rver", modules.resolve("s3rver/bin/s3rver.js"),
+        List.of("-d", data.resolve("s3").toString(), "-a", "127.0.0.1", "-p", Integer.toString(s3Port), "--silent"),
+        data, Map.of(), data.resolve("logs/s3rver.log"), s3Port));
+
+    int cognitoPort = NodeProcess.freePort();
+    cognitoLocal = track(NodeProcess.start("cognito-local", modules.resolve("cognito-local/lib/bin/start.js"),
+        List.of(), data.resolve("cognito"), Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(cognitoPort)),
+        data.resolve("logs/cognito-local.log"), cognitoPort));
+
+    cognito = track(LocalCognito.provision(cognitoLocal.endpoint(), data.resolve("local-stack.json")));
+
+    Map<String, String> env = new HashMap<>();
+    env.put(ServerConfig.RESOURCE_TABLE, TABLE);
+    env.put(ServerConfig.FHIR_BINARY_BUCKET, BUCKET);
+    env.put(ServerConfig.AWS_REGION, "us-east-1");
+    env.put(ServerConfig.DYNAMODB_ENDPOINT, dynalite.endpoint());
+    env.put(ServerConfig.S3_ENDPOINT, s3rver.endpoint());
+    env.put(ServerConfig.USER_POOL_ID, cognito.poolId());
+    env.put(ServerConfig.USER_POOL_APP_CLIENT_ID, cognito.clientId());
+    env.put(ServerConfig.COGNITO_ISSUER, cognitoLocal.endpoint() + "/" + cognito.poolId());
+    env.put(ServerConfig.LOG_LEVEL, "info");
+    env.putAll(o.extraEnvironment());
+    config = ServerConfig.fromEnvironment(env);
+
+    try (DynamoDbClient dynamo = ServerFactory.dynamo(config)) {
+      TableSchema.createIfMissing(dynamo, TABLE);
+      try (DynamoResourceStore store = new DynamoResourceStore(dynamo, TABLE)) {
+        int recovered = store.recoverAbandonedTransactions();
+        if (recovered > 0) {
+          log.warn("Recovered " + recovered + " transaction(s) left half-done by an earlier run");
+        }
+      }
+    }
+    try (S3Client s3 = ServerFactory.s3Client(config)) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // kept from an earlier run
+    } catch (S3Exception e) {
+      if (e.statusCode() != 409) {
+        throw e;
+      }
+    }
+
+    FhirApi api = ServerFactory.create(config);
+    http = track(LocalHttpServer.start(new FhirApiHandler(api), o.port(), config.maxRequestBytes()));
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  public String baseUrl() {
+    return http.baseUrl();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public LocalCognito cognito() {
+    return cognito;
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** A fresh ID token of the local user of that group (practitioner, non-practitioner, auditor). */
+  public String token(String user) {
+    return cognito.idToken(user);
+  }
+
+  public String dynamoEndpoint() {
+    return dynalite.endpoint();
+  }
+
+  public String s3Endpoint() {
+    return s3rver.endpoint();
+  }
+
+  public String cognitoEndpoint() {
+    return cognitoLocal.endpoint();
+  }
+
+  /** Stops the FHIR API and every emulator (in reverse start order). */
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        // keep stopping the rest
+      }
+    }
+    if (tempDirectory != null) {
+      try {
+        deleteRecursively(tempDirectory);
+      } catch (IOException e) {
+        // temp dir; the OS cleans it eventually
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

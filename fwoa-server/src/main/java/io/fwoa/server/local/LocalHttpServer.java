@@ -1,0 +1,170 @@
+package io.fwoa.server.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fwoa.server.lambda.FhirApiHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP on 127.0.0.1 in front of the Lambda handler: each request becomes the API Gateway proxy
+ * event API Gateway would send (path, headers, multi-value query, body), is handled by {@link
+ * FhirApiHandler}, and the proxy response becomes the HTTP response. Local and cloud therefore
+ * run the same code from the event on.
+ */
+public final class LocalHttpServer implements AutoCloseable {
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final FhirApiHandler handler;
+  private final int maxBodyBytes;
+
+  private LocalHttpServer(HttpServer server, ExecutorService executor, FhirApiHandler handler, int maxBodyBytes) {
+    this.server = server;
+    this.executor = executor;
+    this.handler = handler;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Binds 127.0.0.1:port (0 for any free port) and starts serving. */
+  public static LocalHttpServer start(FhirApiHandler handler, int port, int maxBodyBytes) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(NodeProcess.loopback(), port), 64);
+    } catch (BindException e) {
+      throw new LocalStackException("Port " + port + " on 127.0.0.1 is in use: stop what uses it or pick another "
+          + "port (-Dfwoa.port=...)", e);
+    } catch (IOException e) {
+      throw new LocalStackException("Could not listen on 127.0.0.1:" + port, e);
+    }
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
+      Thread t = new Thread(r, "fwoa-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    LocalHttpServer local = new LocalHttpServer(server, executor, handler, maxBodyBytes);
+    server.createContext("/", local::serve);
+    server.setExecutor(executor);
+    server.start();
+    return local;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      APIGatewayProxyResponseEvent response;
+      byte[] body = read(exchange.getRequestBody());
+      if (body == null) {
+        response = new APIGatewayProxyResponseEvent().withStatusCode(413)
+            .withHeaders(Map.of("Content-Type", "application/fhir+json; charset=utf-8"))
+            .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"too-long\","
+                + "\"diagnostics\":\"The request body exceeds " + maxBodyBytes + " bytes\"}]}");
+      } else {
+        response = handler.handleRequest(toEvent(exchange, body), null);
+      }
+      byte[] out = response.getBody() == null ? null : response.getBody().getBytes(StandardCharsets.UTF_8);
+      if (response.getHeaders() != null) {
+        response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+      }
+      int status = response.getStatusCode();
+      boolean noBody = out == null || status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(status, noBody ? -1 : out.length);
+      if (!noBody) {
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    }
+  }
+
+  /** The body, or null when it is larger than allowed. */
+  private byte[] read(InputStream in) throws IOException {
+    byte[] data = in.readNBytes(maxBodyBytes + 1);
+    return data.length > maxBodyBytes ? null : data;
+  }
+
+  static APIGatewayProxyRequestEvent toEvent(HttpExchange exchange, byte[] body) {
+    Map<String, String> headers = new HashMap<>();
+    Map<String, List<String>> multiHeaders = new HashMap<>();
+    exchange.getRequestHeaders().forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        headers.put(k, v.get(v.size() - 1));
+        multiHeaders.put(k, new ArrayList<>(v));
+      }
+    });
+    // What API Gateway adds: the client's scheme.
+    headers.put("X-Forwarded-Proto", "http");
+    Map<String, List<String>> multiQuery = new LinkedHashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+        String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        multiQuery.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      }
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    multiQuery.forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
+    String path = exchange.getRequestURI().getPath();
+    // As API Gateway does for binary media types: non-text bodies travel base64-encoded.
+    boolean text = FhirApiHandler.isText(exchange.getRequestHeaders().getFirst("Content-Type"));
+    APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
+        .withHttpMethod(exchange.getRequestMethod())
+        .withPath(path)
+        .withResource("/{proxy+}")
+        .withHeaders(headers)
+        .withMultiValueHeaders(multiHeaders)
+        .withQueryStringParameters(query.isEmpty() ? null : query)
+        .withMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery)
+        .withBody(body.length == 0 ? null
+            : text ? new String(body, StandardCharsets.UTF_8) : java.util.Base64.getEncoder().encodeToString(body))
+        .withIsBase64Encoded(!text && body.length > 0)
+        .withRequestContext(new ProxyRequestContext().withStage(""));
+    if (path.length() > 1) {
+      event.setPathParameters(Map.of("proxy", path.substring(1)));
+    }
+    return event;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
