@@ -334,7 +334,7 @@ final class TransactionProcessor {
         } else if (value.startsWith("urn:uuid:") || value.startsWith("urn:oid:")) {
           throw FhirException.badRequest("Entry " + e.index + ": reference '" + value
               + "' matches no fullUrl in the transaction");
-        } else if (value.indexOf('?') > 0 && !value.contains("://")) {
+        } else if (value.indexOf('?') > 0 && value.substring(0, value.indexOf('?')).matches("[A-Z][A-Za-z]+")) {
           String target = conditional.get(value);
           if (target == null) {
             target = resolveConditionalReference(value, ordered, tenant, e.index);

@@ -1,0 +1,243 @@
+package io.fwoa.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.fwoa.server.fhir.Fhir;
+import io.fwoa.server.local.LocalFhirServer;
+import io.fwoa.server.support.Clients;
+import io.fwoa.server.support.Http;
+import io.fwoa.server.support.LocalStack;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Batch and transaction bundles over HTTP. */
+@ExtendWith(LocalStack.class)
+class BundleTest {
+
+  private LocalFhirServer server;
+  private IGenericClient client;
+
+  @BeforeEach
+  void setUp(LocalFhirServer server) {
+    this.server = server;
+    this.client = Clients.practitioner(server);
+  }
+
+  @Test
+  void transactionResolvesUrnUuidAndConditionalReferences() {
+    String npi = "npi-" + UUID.randomUUID();
+    Practitioner doc = new Practitioner();
+    doc.addIdentifier().setSystem("http://hl7.org/fhir/sid/us-npi").setValue(npi);
+    client.create().resource(doc).execute();
+
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    String patientUrn = "urn:uuid:" + UUID.randomUUID();
+    Patient p = new Patient();
+    p.addName().setFamily("Tx");
+    tx.addEntry().setFullUrl(patientUrn).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().setText("weight");
+    o.setSubject(new Reference(patientUrn));
+    o.addPerformer(new Reference("Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|" + npi));
+    tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(o).getRequest()
+        .setMethod(HTTPVerb.POST).setUrl("Observation");
+
+    Bundle response = client.transaction().withBundle(tx).execute();
+
+    assertThat(response.getType()).isEqualTo(BundleType.TRANSACTIONRESPONSE);
+    assertThat(response.getEntry()).hasSize(2);
+    assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+    String patientId = response.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    String obsId = response.getEntry().get(1).getResponse().getLocation().split("/")[1];
+    Observation stored = client.read().resource(Observation.class).withId(obsId).execute();
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(stored.getPerformerFirstRep().getReference()).startsWith("Practitioner/");
+    Practitioner performer = client.read().resource(Practitioner.class)
+        .withId(stored.getPerformerFirstRep().getReferenceElement().getIdPart()).execute();
+    assertThat(performer.getIdentifierFirstRep().getValue()).isEqualTo(npi);
+  }
+
+  @Test
+  void transactionWithAnInvalidEntryLeavesNothingBehind() throws InterruptedException {
+    String marker = "atomic-" + UUID.randomUUID();
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    for (int i = 0; i < 5; i++) {
+      Patient p = new Patient();
+      p.addIdentifier().setSystem("urn:fwoa:atomic").setValue(marker + "-" + i);
+      tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(p).getRequest()
+          .setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    Patient existing = new Patient();
+    existing.setId("atomic-existing-" + UUID.randomUUID().toString().substring(0, 8));
+    client.update().resource(existing).execute();
+    Thread.sleep(5);
+    Instant start = Instant.now();
+    Patient stale = existing.copy();
+    stale.setActive(true);
+    // The last entry fails: its If-Match names a version that is not current.
+    tx.addEntry().setResource(stale).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl("Patient/" + existing.getIdElement().getIdPart()).setIfMatch("W/\"7\"");
+
+    assertThatThrownBy(() -> client.transaction().withBundle(tx).execute())
+        .isInstanceOf(PreconditionFailedException.class);
+
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = Http.send("DELETE", server.baseUrl() + "/Patient?identifier=urn:fwoa:atomic%7C"
+          + marker + "-" + i, server.token("practitioner"), null, null,
+          java.util.Map.of("Prefer", "return=OperationOutcome"));
+      assertThat(r.body()).as("entry %d must not exist", i).contains("Nothing matched");
+    }
+    Bundle history = client.history().onType(Patient.class).returnBundle(Bundle.class)
+        .since(java.util.Date.from(start)).execute();
+    assertThat(history.getEntry()).extracting(e -> e.getRequest().getUrl())
+        .doesNotContain("Patient/" + existing.getIdElement().getIdPart());
+    assertThat(history.getEntry()).noneMatch(e -> e.getResource() instanceof Patient hp
+        && hp.getIdentifierFirstRep().getValue() != null && hp.getIdentifierFirstRep().getValue().startsWith(marker));
+    assertThat(client.read().resource(Patient.class).withId(existing.getIdElement().getIdPart()).execute()
+        .getMeta().getVersionId()).isEqualTo("1");
+
+    Bundle badRef = new Bundle().setType(BundleType.TRANSACTION);
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().setText("x");
+    o.setSubject(new Reference("urn:uuid:" + UUID.randomUUID()));
+    badRef.addEntry().setResource(new Patient().setActive(true)).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    badRef.addEntry().setResource(o).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    assertThatThrownBy(() -> client.transaction().withBundle(badRef).execute())
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("urn:uuid");
+  }
+
+  /** A Synthea-sized patient bundle: 1 patient, an organization, and 300+ clinical resources. */
+  @Test
+  void syntheaSizedTransactionCommitsWhole() {
+    Bundle tx = syntheaLikeBundle(320);
+    Bundle response = client.transaction().withBundle(tx).execute();
+
+    assertThat(response.getEntry()).hasSize(tx.getEntry().size());
+    assertThat(response.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+    Set<String> locations = new HashSet<>();
+    response.getEntry().forEach(e -> locations.add(e.getResponse().getLocation()));
+    assertThat(locations).hasSize(tx.getEntry().size());
+    String patientId = response.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    String lastObs = response.getEntry().get(response.getEntry().size() - 1).getResponse().getLocation().split("/")[1];
+    Observation obs = client.read().resource(Observation.class).withId(lastObs).execute();
+    assertThat(obs.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(obs.getEncounter().getReference()).startsWith("Encounter/");
+    client.read().resource(Encounter.class).withId(obs.getEncounter().getReferenceElement().getIdPart()).execute();
+  }
+
+  @Test
+  void transactionLargerThanTheLimitIsRejected() {
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    for (int i = 0; i < 1001; i++) {
+      tx.addEntry().setResource(new Patient().setActive(true)).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    HttpResponse<String> r = Http.send("POST", server.baseUrl(), server.token("practitioner"),
+        "application/fhir+json", Fhir.toJson(tx));
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("at most 1000");
+  }
+
+  @Test
+  void batchRunsEachEntryOnItsOwn() {
+    Patient p = new Patient();
+    p.addName().setFamily("Batch");
+    String existing = client.create().resource(p).execute().getId().getIdPart();
+
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    batch.addEntry().setResource(new Patient().setActive(true)).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/" + existing);
+    batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/does-not-exist-" + UUID.randomUUID());
+    batch.addEntry().getRequest().setMethod(HTTPVerb.DELETE).setUrl("Patient/" + existing);
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getType()).isEqualTo(BundleType.BATCHRESPONSE);
+    assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+    assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("200");
+    assertThat(((Patient) response.getEntry().get(1).getResource()).getNameFirstRep().getFamily()).isEqualTo("Batch");
+    assertThat(response.getEntry().get(2).getResponse().getStatus()).startsWith("404");
+    assertThat(response.getEntry().get(2).getResponse().getOutcome()).isNotNull();
+    assertThat(response.getEntry().get(3).getResponse().getStatus()).startsWith("204");
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(existing).execute())
+        .isNotInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void transactionConditionalCreateReusesTheExistingResource() {
+    String value = "org-" + UUID.randomUUID();
+    Organization org = new Organization();
+    org.setName("Hospital");
+    org.addIdentifier().setSystem("https://github.com/synthetichealth/synthea").setValue(value);
+    for (int round = 0; round < 2; round++) {
+      Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+      tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(org).getRequest()
+          .setMethod(HTTPVerb.POST).setUrl("Organization")
+          .setIfNoneExist("identifier=https://github.com/synthetichealth/synthea|" + value);
+      Bundle response = client.transaction().withBundle(tx).execute();
+      assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith(round == 0 ? "201" : "200");
+    }
+    Bundle all = client.history().onType(Organization.class).returnBundle(Bundle.class).count(500).execute();
+    long copies = all.getEntry().stream().filter(e -> e.getResource() instanceof Organization o
+        && o.getIdentifierFirstRep().getValue() != null && o.getIdentifierFirstRep().getValue().equals(value)).count();
+    assertThat(copies).isEqualTo(1);
+  }
+
+  static Bundle syntheaLikeBundle(int clinicalResources) {
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    String patientUrn = "urn:uuid:" + UUID.randomUUID();
+    Patient patient = new Patient();
+    patient.addName().setFamily("Synthea").addGiven("Sam");
+    patient.addIdentifier().setSystem("https://github.com/synthetichealth/synthea").setValue(UUID.randomUUID().toString());
+    tx.addEntry().setFullUrl(patientUrn).setResource(patient).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    List<String> encounters = new ArrayList<>();
+    for (int i = 0; i < clinicalResources; i++) {
+      String urn = "urn:uuid:" + UUID.randomUUID();
+      if (i % 10 == 0) {
+        Encounter e = new Encounter();
+        e.setStatus(Encounter.EncounterStatus.FINISHED);
+        e.setSubject(new Reference(patientUrn));
+        encounters.add(urn);
+        tx.addEntry().setFullUrl(urn).setResource(e).getRequest().setMethod(HTTPVerb.POST).setUrl("Encounter");
+      } else {
+        Observation o = new Observation();
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7").setDisplay("Body Weight");
+        o.setSubject(new Reference(patientUrn));
+        o.setEncounter(new Reference(encounters.get(encounters.size() - 1)));
+        o.setValue(new Quantity().setValue(70 + i % 5).setUnit("kg"));
+        tx.addEntry().setFullUrl(urn).setResource(o).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+      }
+    }
+    return tx;
+  }
+
+  static TokenClientParam identifier() {
+    return new TokenClientParam("identifier");
+  }
+}
