@@ -63,6 +63,7 @@ public final class LocalFhirServer implements AutoCloseable {
   private NodeProcess s3rver;
   private NodeProcess cognitoLocal;
   private Path dataDirectory;
+  private Path modules;
 
   private LocalFhirServer(Path tempDirectory) {
     this.tempDirectory = tempDirectory;
@@ -102,7 +103,7 @@ public final class LocalFhirServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not prepare " + data, e);
     }
-    Path modules = NpmPackages.install(LocalFhirServer.class.getClassLoader(), "io/fwoa/server/local/emulators",
+    modules = NpmPackages.install(LocalFhirServer.class.getClassLoader(), "io/fwoa/server/local/emulators",
         "emulators", o.cacheDirectory(), log);
 
     int dynamoPort = NodeProcess.freePort();
@@ -187,6 +188,11 @@ public final class LocalFhirServer implements AutoCloseable {
   /** A fresh ID token of the local user of that group (practitioner, non-practitioner, auditor). */
   public String token(String user) {
     return cognito.idToken(user);
+  }
+
+  /** The node_modules directory the emulators run from. */
+  public Path emulatorModules() {
+    return modules;
   }
 
   public String dynamoEndpoint() {
