@@ -13,6 +13,7 @@ import io.fwoa.server.interaction.Interactions;
 import io.fwoa.server.interaction.Interactions.Result;
 import io.fwoa.server.interaction.Resources;
 import io.fwoa.server.interaction.Responses;
+import io.fwoa.server.storage.DocumentTooLargeException;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.HistoryQuery;
 import io.fwoa.server.storage.InvalidPageTokenException;
@@ -62,6 +63,8 @@ public final class FhirApi {
   private final Authorizer authorizer;
   private final Interactions interactions;
   private final Bundles bundles;
+  /** The CapabilityStatement never changes while the process lives; encode it once per base URL. */
+  private final Map<String, String> metadata = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param interactions the FHIR interactions, or null when no storage is configured (then only
@@ -88,6 +91,8 @@ public final class FhirApi {
       return OperationOutcomes.of(e);
     } catch (InvalidPageTokenException e) {
       return OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
+    } catch (DocumentTooLargeException e) {
+      return OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
     }
   }
 
@@ -110,7 +115,8 @@ public final class FhirApi {
         throw FhirException.methodNotAllowed("Only GET is allowed on /metadata");
       }
       negotiate(request);
-      String body = Fhir.toJson(capabilities.build(request.baseUrl()));
+      String body = metadata.computeIfAbsent(String.valueOf(request.baseUrl()),
+          b -> Fhir.toJson(capabilities.build(request.baseUrl())));
       return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), head ? null : body);
     }
     if (!segments.isEmpty() && !segments.get(0).startsWith("$") && !segments.get(0).startsWith("_")
@@ -330,6 +336,8 @@ public final class FhirApi {
       response = OperationOutcomes.of(e);
     } catch (InvalidPageTokenException e) {
       response = OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
+    } catch (DocumentTooLargeException e) {
+      response = OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
     }
     Bundle.BundleEntryResponseComponent r = out.getResponse();
     r.setStatus(Responses.statusLine(response.status()));
@@ -508,6 +516,10 @@ public final class FhirApi {
       byte[] data = r.body() == null ? new byte[0]
           : r.base64Body() ? java.util.Base64.getDecoder().decode(r.body()) : r.body().getBytes(StandardCharsets.UTF_8);
       binary.setData(data);
+      String securityContext = r.header("X-Security-Context");
+      if (securityContext != null && !securityContext.isBlank()) {
+        binary.getSecurityContext().setReference(securityContext.trim());
+      }
       return binary;
     }
     return Resources.parse(jsonBody(r), type);

@@ -1,5 +1,6 @@
 package io.fwoa.server.binary;
 
+import io.fwoa.server.storage.DocumentOverflow;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Binary content in the service's S3 bucket, encrypted with the service's KMS key; presigned URLs
  * last 5 minutes, as FWoA's did.
  */
-public final class S3BinaryStore implements BinaryStore {
+public final class S3BinaryStore implements BinaryStore, DocumentOverflow {
 
   static final Duration URL_LIFETIME = Duration.ofMinutes(5);
 
@@ -63,6 +64,17 @@ public final class S3BinaryStore implements BinaryStore {
       }
       throw e;
     }
+  }
+
+  /** Large resource documents (gzip) share the bucket, under the "documents/" prefix. */
+  @Override
+  public void put(String key, byte[] content) {
+    put(key, content, "application/gzip");
+  }
+
+  @Override
+  public byte[] get(String key) {
+    return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
   }
 
   @Override

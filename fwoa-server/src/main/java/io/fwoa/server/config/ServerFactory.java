@@ -6,7 +6,6 @@ import io.fwoa.server.api.FhirException;
 import io.fwoa.server.auth.Authenticator;
 import io.fwoa.server.auth.CognitoAuthenticator;
 import io.fwoa.server.auth.RbacAuthorizer;
-import io.fwoa.server.binary.BinaryStore;
 import io.fwoa.server.binary.S3BinaryStore;
 import io.fwoa.server.conditional.StorageConditionalResolver;
 import io.fwoa.server.interaction.Interactions;
@@ -38,10 +37,10 @@ public final class ServerFactory {
   private ServerFactory() {}
 
   public static FhirApi create(ServerConfig config) {
+    S3BinaryStore binaries = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
     ResourceStore store = config.resourceTable()
-        .<ResourceStore>map(table -> new DynamoResourceStore(dynamo(config), table))
+        .<ResourceStore>map(table -> new DynamoResourceStore(dynamo(config), table, binaries))
         .orElse(null);
-    BinaryStore binaries = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
     Interactions interactions = store == null ? null
         : new Interactions(store, new StorageConditionalResolver(store), binaries, Clock.systemUTC());
     return new FhirApi(config, authenticator(config), new RbacAuthorizer(), interactions);

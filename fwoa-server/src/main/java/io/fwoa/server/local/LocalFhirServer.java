@@ -143,7 +143,7 @@ public final class LocalFhirServer implements AutoCloseable {
 
     try (DynamoDbClient dynamo = ServerFactory.dynamo(config)) {
       TableSchema.createIfMissing(dynamo, TABLE);
-      try (DynamoResourceStore store = new DynamoResourceStore(dynamo, TABLE)) {
+      try (DynamoResourceStore store = new DynamoResourceStore(dynamo, TABLE, null)) {
         int recovered = store.recoverAbandonedTransactions();
         if (recovered > 0) {
           log.warn("Recovered " + recovered + " transaction(s) left half-done by an earlier run");

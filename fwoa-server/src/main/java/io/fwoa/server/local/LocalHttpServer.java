@@ -44,6 +44,8 @@ public final class LocalHttpServer implements AutoCloseable {
 
   /** Binds 127.0.0.1:port (0 for any free port) and starts serving. */
   public static LocalHttpServer start(FhirApiHandler handler, int port, int maxBodyBytes) {
+    // Without TCP_NODELAY small responses wait for the client's delayed ACK (~40 ms each).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(NodeProcess.loopback(), port), 64);
@@ -101,10 +103,19 @@ public final class LocalHttpServer implements AutoCloseable {
     }
   }
 
-  /** The body, or null when it is larger than allowed. */
+  /** The body, or null when it is larger than allowed (the rest is drained so the client reads our 413). */
   private byte[] read(InputStream in) throws IOException {
     byte[] data = in.readNBytes(maxBodyBytes + 1);
-    return data.length > maxBodyBytes ? null : data;
+    if (data.length > maxBodyBytes) {
+      byte[] sink = new byte[64 * 1024];
+      long drained = 0;
+      int n;
+      while (drained < 256L * 1024 * 1024 && (n = in.read(sink)) != -1) {
+        drained += n;
+      }
+      return null;
+    }
+    return data;
   }
 
   static APIGatewayProxyRequestEvent toEvent(HttpExchange exchange, byte[] body) {

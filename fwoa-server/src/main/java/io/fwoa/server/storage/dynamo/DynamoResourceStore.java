@@ -20,7 +20,18 @@ import io.fwoa.server.storage.StorageException;
 import io.fwoa.server.storage.StoredVersion;
 import io.fwoa.server.storage.VersionConflictException;
 import io.fwoa.server.storage.VersionWrite;
+import io.fwoa.server.storage.DocumentOverflow;
+import io.fwoa.server.storage.DocumentTooLargeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.SdkBytes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,18 +80,26 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
   private final CommitFault fault;
   private final ExecutorService pool;
   private final SecureRandom random = new SecureRandom();
+  private final DocumentOverflow overflow;
 
-  public DynamoResourceStore(DynamoDbClient dynamo, String table) {
-    this(dynamo, table, Clock.systemUTC(), 60_000, CommitFault.NONE, 8);
+  public DynamoResourceStore(DynamoDbClient dynamo, String table, DocumentOverflow overflow) {
+    this(dynamo, table, Clock.systemUTC(), 60_000, CommitFault.NONE, 8, overflow);
+  }
+
+  public DynamoResourceStore(DynamoDbClient dynamo, String table, Clock clock, long leaseMillis, CommitFault fault,
+      int parallelism) {
+    this(dynamo, table, clock, leaseMillis, fault, parallelism, null);
   }
 
   /**
    * @param leaseMillis how long a transaction may stay uncommitted before others may roll it back;
    *     must exceed the longest request (API Gateway stops at 29 s)
    * @param parallelism concurrent DynamoDB calls one transaction may make
+   * @param overflow where documents too large for an item go, or null
    */
   public DynamoResourceStore(DynamoDbClient dynamo, String table, Clock clock, long leaseMillis, CommitFault fault,
-      int parallelism) {
+      int parallelism, DocumentOverflow overflow) {
+    this.overflow = overflow;
     this.dynamo = dynamo;
     this.table = table;
     this.clock = clock;
@@ -114,7 +133,7 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
       for (Map<String, AttributeValue> item : page.items()) {
         Optional<Map<String, AttributeValue>> visible = visible(item);
         if (visible.isPresent()) {
-          return visible.map(Items::toVersion);
+          return visible.map(this::toVersion);
         }
       }
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -125,7 +144,7 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
   @Override
   public Optional<StoredVersion> version(ResourceKey key, long versionId) {
     Map<String, AttributeValue> item = get(Items.key(Items.partitionKey(key), versionId));
-    return item == null ? Optional.empty() : visible(item).map(Items::toVersion);
+    return item == null ? Optional.empty() : visible(item).map(this::toVersion);
   }
 
   /**
@@ -149,8 +168,8 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
 
   @Override
   public void write(VersionWrite write) throws VersionConflictException {
+    Map<String, AttributeValue> item = Items.committed(write.version(), encode(write.version()));
     indexIdentifiers(List.of(write));
-    Map<String, AttributeValue> item = Items.committed(write.version());
     for (int attempt = 0; ; attempt++) {
       try {
         putIfAbsent(item);
@@ -222,10 +241,14 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     putIfAbsent(record);
     fault.at(CommitFault.Step.RECORDED, 0);
 
+    List<Map<String, AttributeValue>> documents = new ArrayList<>(writes.size());
     try {
+      for (VersionWrite w : writes) {
+        documents.add(encode(w.version()));
+      }
       indexIdentifiers(writes);
-      stage(writes, txId);
-    } catch (VersionConflictException | SdkException e) {
+      stage(writes, txId, documents);
+    } catch (VersionConflictException | SdkException | DocumentTooLargeException e) {
       rollBackQuietly(record);
       throw e;
     }
@@ -248,30 +271,36 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     // Committed: readers already see every version. Publishing makes them plain items again
     // (and puts them in the history indexes); if we die here, recovery finishes the job.
     List<Map<String, AttributeValue>> published = new ArrayList<>(writes.size());
-    for (VersionWrite w : writes) {
-      published.add(Items.committed(w.version()));
+    for (int i = 0; i < writes.size(); i++) {
+      published.add(Items.committed(writes.get(i).version(), documents.get(i)));
     }
     batchPut(published, CommitFault.Step.PUBLISHED);
     dynamo.deleteItem(b -> b.tableName(table).key(Items.key(TX_PARTITION, txNum)));
   }
 
   /** Claims every version slot with a pending item; fresh ids need no existence check. */
-  private void stage(List<VersionWrite> writes, String txId) throws VersionConflictException {
+  private void stage(List<VersionWrite> writes, String txId, List<Map<String, AttributeValue>> documents)
+      throws VersionConflictException {
     List<Map<String, AttributeValue>> fresh = new ArrayList<>();
+    List<Map<String, AttributeValue>> claimedItems = new ArrayList<>();
     List<VersionWrite> claimed = new ArrayList<>();
-    for (VersionWrite w : writes) {
+    for (int i = 0; i < writes.size(); i++) {
+      VersionWrite w = writes.get(i);
       if (w.freshId()) {
-        fresh.add(Items.pending(w.version(), txId));
+        fresh.add(Items.pending(w.version(), txId, documents.get(i)));
       } else {
         claimed.add(w);
+        claimedItems.add(Items.pending(w.version(), txId, documents.get(i)));
       }
     }
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     AtomicInteger staged = new AtomicInteger();
-    for (VersionWrite w : claimed) {
+    for (int i = 0; i < claimed.size(); i++) {
+      VersionWrite w = claimed.get(i);
+      Map<String, AttributeValue> item = claimedItems.get(i);
       futures.add(CompletableFuture.runAsync(() -> {
         try {
-          putIfAbsent(Items.pending(w.version(), txId));
+          putIfAbsent(item);
         } catch (ConditionalCheckFailedException e) {
           repairSlot(w.key(), w.version().versionId());
           throw new CompletionException(conflict(w.key(), w.version().versionId()));
@@ -350,8 +379,7 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     if (item == null || !Items.isPending(item) || !txId.equals(str(item, TX_ID))) {
       return;
     }
-    StoredVersion v = Items.toVersion(item);
-    Map<String, AttributeValue> committed = Items.committed(v);
+    Map<String, AttributeValue> committed = Items.publishedForm(item);
     try {
       dynamo.putItem(b -> b.tableName(table).item(committed).conditionExpression("#tx = :tx")
           .expressionAttributeNames(Map.of("#tx", TX_ID)).expressionAttributeValues(Map.of(":tx", s(txId))));
@@ -491,7 +519,7 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     }
     List<StoredVersion> versions = new ArrayList<>(collected.size());
     if (q.id() != null) {
-      collected.forEach(i -> versions.add(Items.toVersion(i)));
+      collected.forEach(i -> versions.add(toVersion(i)));
     } else {
       versions.addAll(fetch(collected));
     }
@@ -571,10 +599,74 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     for (Map<String, AttributeValue> e : indexEntries) {
       Map<String, AttributeValue> item = found.get(str(e, TableSchema.ID) + "#" + vid(e));
       if (item != null) {
-        out.add(Items.toVersion(item));
+        out.add(toVersion(item));
       }
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- documents
+
+  /** Items keep documents up to this size as plain strings. */
+  private static final int PLAIN_LIMIT = 64 * 1024;
+  /** Compressed documents up to this size stay in the item (DynamoDB's limit is 400 KB per item). */
+  private static final int ITEM_LIMIT = 300 * 1024;
+
+  /** The attributes holding a version's document: plain, gzip-compressed, or a reference to overflow. */
+  private Map<String, AttributeValue> encode(StoredVersion v) {
+    if (v.json() == null) {
+      return Map.of();
+    }
+    byte[] bytes = v.json().getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= PLAIN_LIMIT) {
+      return Map.of(Items.RESOURCE, s(v.json()));
+    }
+    byte[] gz = gzip(bytes);
+    if (gz.length <= ITEM_LIMIT) {
+      return Map.of(Items.RESOURCE_GZ, AttributeValue.builder().b(SdkBytes.fromByteArray(gz)).build());
+    }
+    if (overflow == null) {
+      throw new DocumentTooLargeException("The resource is too large to store: " + bytes.length + " bytes ("
+          + gz.length + " compressed; at most " + ITEM_LIMIT + " without an overflow bucket)");
+    }
+    byte[] nonce = new byte[6];
+    random.nextBytes(nonce);
+    String key = "documents/" + Items.partitionKey(v.key()) + "/" + v.versionId() + "-"
+        + HexFormat.of().formatHex(nonce) + ".json.gz";
+    overflow.put(key, gz);
+    return Map.of(Items.RESOURCE_REF, s(key));
+  }
+
+  private StoredVersion toVersion(Map<String, AttributeValue> item) {
+    String json = null;
+    AttributeValue gz = item.get(Items.RESOURCE_GZ);
+    if (gz != null && gz.b() != null) {
+      json = gunzip(gz.b().asByteArray());
+    } else if (item.get(Items.RESOURCE_REF) != null) {
+      if (overflow == null) {
+        throw new StorageException("Resource stored in the overflow bucket, but none is configured");
+      }
+      json = gunzip(overflow.get(str(item, Items.RESOURCE_REF)));
+    }
+    return Items.toVersion(item, json);
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 8);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String gunzip(byte[] bytes) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StorageException("A stored document is not valid gzip", e);
+    }
   }
 
   // ---------------------------------------------------------------- plumbing

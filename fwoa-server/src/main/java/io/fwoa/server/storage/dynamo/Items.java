@@ -22,6 +22,8 @@ final class Items {
   static final String STATUS = "documentStatus";
   static final String FINAL_STATUS = "finalStatus";
   static final String RESOURCE = "resource";
+  static final String RESOURCE_GZ = "resourceGz";
+  static final String RESOURCE_REF = "resourceRef";
   static final String METHOD = "method";
   static final String CONTENT_KEY = "contentKey";
   static final String TX_ID = "txId";
@@ -90,17 +92,19 @@ final class Items {
     return key;
   }
 
-  /** The committed item of a version, indexed for history. */
-  static Map<String, AttributeValue> committed(StoredVersion v) {
+  /** The committed item of a version, indexed for history; {@code document} holds the encoded JSON. */
+  static Map<String, AttributeValue> committed(StoredVersion v, Map<String, AttributeValue> document) {
     Map<String, AttributeValue> item = base(v);
+    item.putAll(document);
     item.put(STATUS, s(v.deleted() ? DELETED : AVAILABLE));
     addHistoryKeys(item, v.key());
     return item;
   }
 
   /** The staged item of a version inside transaction {@code txId}: invisible until committed. */
-  static Map<String, AttributeValue> pending(StoredVersion v, String txId) {
+  static Map<String, AttributeValue> pending(StoredVersion v, String txId, Map<String, AttributeValue> document) {
     Map<String, AttributeValue> item = base(v);
+    item.putAll(document);
     item.put(STATUS, s(PENDING));
     item.put(FINAL_STATUS, s(v.deleted() ? DELETED : AVAILABLE));
     item.put(TX_ID, s(txId));
@@ -121,22 +125,34 @@ final class Items {
     }
     item.put(TableSchema.LAST_UPDATED, s(formatInstant(v.lastUpdated())));
     item.put(METHOD, s(v.method()));
-    if (v.json() != null) {
-      item.put(RESOURCE, s(v.json()));
-    }
     if (v.contentKey() != null) {
       item.put(CONTENT_KEY, s(v.contentKey()));
     }
     return item;
   }
 
-  /** The version an item holds; a pending item is read as if committed. */
-  static StoredVersion toVersion(Map<String, AttributeValue> item) {
+  /** A pending item as its committed form: same document, history keys added. */
+  static Map<String, AttributeValue> publishedForm(Map<String, AttributeValue> pending) {
+    Map<String, AttributeValue> item = new HashMap<>(pending);
+    item.put(STATUS, item.remove(FINAL_STATUS));
+    item.remove(TX_ID);
+    StoredVersion v = toVersion(pending, null);
+    addHistoryKeys(item, v.key());
+    return item;
+  }
+
+  /**
+   * The version an item holds; a pending item is read as if committed.
+   *
+   * @param json the document if it was stored compressed or elsewhere, else null
+   */
+  static StoredVersion toVersion(Map<String, AttributeValue> item, String json) {
     String status = str(item, STATUS);
     boolean deleted = PENDING.equals(status) ? DELETED.equals(str(item, FINAL_STATUS)) : DELETED.equals(status);
     ResourceKey key = new ResourceKey(str(item, TENANT), str(item, RESOURCE_TYPE), str(item, LOGICAL_ID));
     return new StoredVersion(key, Long.parseLong(item.get(TableSchema.VID).n()),
-        Instant.parse(str(item, TableSchema.LAST_UPDATED)), deleted, str(item, RESOURCE), str(item, METHOD),
+        Instant.parse(str(item, TableSchema.LAST_UPDATED)), deleted, json != null ? json : str(item, RESOURCE),
+        str(item, METHOD),
         str(item, CONTENT_KEY));
   }
 
