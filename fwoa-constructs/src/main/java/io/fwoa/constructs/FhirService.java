@@ -49,6 +49,8 @@ import software.amazon.awscdk.services.cognito.UserPoolDomainOptions;
 import software.amazon.awscdk.services.cognito.UserPoolGroup;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
@@ -126,6 +128,16 @@ public class FhirService extends Construct {
         .removalPolicy(props.getRemovalPolicy())
         .build();
     tagForBackup(table);
+    // History indexes of fwoa-server (sparse, keys only): type history and system history are
+    // index queries sorted by lastUpdated, not table scans.
+    for (String[] index : new String[][] {{"type-history", "typeHistory"}, {"system-history", "systemHistory"}}) {
+      table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+          .indexName(index[0])
+          .partitionKey(Attribute.builder().name(index[1]).type(AttributeType.STRING).build())
+          .sortKey(Attribute.builder().name("lastUpdated").type(AttributeType.STRING).build())
+          .projectionType(ProjectionType.KEYS_ONLY)
+          .build());
+    }
 
     this.accessLogsBucket = Bucket.Builder.create(this, "AccessLogsBucket")
         // S3 server access logs can only be delivered to a bucket with SSE-S3 default encryption.
@@ -180,6 +192,9 @@ public class FhirService extends Construct {
     if (props.getSmart() == null) {
       this.userPool = createUserPool();
       this.userPoolClient = createUserPoolClient(userPool);
+      // The function verifies Cognito tokens itself (signature, issuer, audience) against this pool.
+      function.addEnvironment("USER_POOL_ID", userPool.getUserPoolId());
+      function.addEnvironment("USER_POOL_APP_CLIENT_ID", userPoolClient.getUserPoolClientId());
     } else {
       this.userPool = null;
       this.userPoolClient = null;

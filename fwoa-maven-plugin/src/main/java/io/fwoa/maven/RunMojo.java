@@ -1,0 +1,70 @@
+package io.fwoa.maven;
+
+import io.fwoa.engine.run.LocalRun;
+import io.fwoa.server.local.LocalStackException;
+import io.fwoa.server.local.NpmPackages;
+import java.io.File;
+import java.io.UncheckedIOException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Runs the whole FHIR service on this machine, no AWS account needed: DynamoDB (dynalite), S3
+ * (s3rver) and Cognito (cognito-local) emulators, installed with npm from a pinned lock file on
+ * first use, and the FHIR API on 127.0.0.1 through the same Lambda handler code the cloud runs.
+ * Prints the base URL and a practitioner token; Ctrl-C stops everything.
+ */
+@Mojo(name = "run", threadSafe = true, requiresProject = false)
+public class RunMojo extends AbstractFwoaMojo {
+
+  /** Port of the FHIR API on 127.0.0.1 (0 picks a free port). */
+  @Parameter(property = "fwoa.port", defaultValue = "8080")
+  private int port;
+
+  /** Where the local data is kept between runs. */
+  @Parameter(property = "fwoa.dataDirectory", defaultValue = "${project.build.directory}/fwoa/local")
+  private File dataDirectory;
+
+  /** Start with empty data (deletes the data directory first). */
+  @Parameter(property = "fwoa.clean", defaultValue = "false")
+  private boolean clean;
+
+  /** Where the emulators are installed on first use (default: $FWOA_CACHE_DIR or ~/.cache/fwoa). */
+  @Parameter(property = "fwoa.cacheDirectory")
+  private File cacheDirectory;
+
+  /** Check that the server answers, then stop instead of waiting for Ctrl-C (scripts, CI). */
+  @Parameter(property = "fwoa.exitAfterStartup", defaultValue = "false")
+  private boolean exitAfterStartup;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skipped()) {
+      return;
+    }
+    if (port < 0 || port > 65535) {
+      throw new MojoFailureException("fwoa.port must be between 0 and 65535 (got " + port + "): set <port> or "
+          + "-Dfwoa.port=8080");
+    }
+    if (issuerEndpoint != null || oAuth2ApiEndpoint != null) {
+      getLog().warn("fwoa:run serves Cognito (non-SMART) authentication only; the SMART endpoints are ignored "
+          + "locally");
+    }
+    LocalRun.Settings settings = new LocalRun.Settings(dataDirectory.toPath(), port,
+        cacheDirectory != null ? cacheDirectory.toPath() : NpmPackages.defaultCacheDirectory(), clean,
+        enableMultiTenancy, exitAfterStartup);
+    try {
+      new LocalRun(engineLog()).run(settings);
+    } catch (LocalStackException e) {
+      String hint = e.getMessage() != null && e.getMessage().contains("in use")
+          ? "" : "\nInstall Node.js 18+ with npm if it is missing; logs are in " + dataDirectory + "/logs";
+      throw new MojoFailureException(e.getMessage() + hint, e);
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new MojoExecutionException("The local FHIR server failed: " + e.getMessage(), e);
+    }
+  }
+}
