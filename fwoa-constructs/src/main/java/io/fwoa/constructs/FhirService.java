@@ -231,9 +231,6 @@ public class FhirService extends Construct {
     logs.grantWrite(role);
 
     Map<String, String> env = new HashMap<>();
-    env.put("RESOURCE_TABLE", "");
-    env.put("FHIR_BINARY_BUCKET", "");
-    env.put("S3_KMS_KEY", "");
     env.put("LOG_LEVEL", props.getLogLevel());
     env.put("ENABLE_MULTI_TENANCY", Boolean.toString(props.isEnableMultiTenancy()));
     env.put("ENABLE_SUBSCRIPTIONS", Boolean.toString(props.isEnableSubscriptions()));

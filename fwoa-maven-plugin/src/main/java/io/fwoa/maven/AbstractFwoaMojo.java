@@ -149,7 +149,7 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
         .map(p -> "  - " + p + "\n    (fix <" + p.setting() + "> in the fwoa-maven-plugin configuration, or -Dfwoa."
             + p.setting() + "=...)")
         .collect(Collectors.joining("\n"));
-    return new MojoFailureException(e, "Invalid fwoa configuration", "Invalid fwoa configuration:\n" + details);
+    return new MojoFailureException("Invalid fwoa configuration:\n" + details, e);
   }
 
   /** The engine's log, written to Maven's. */

@@ -55,7 +55,7 @@ public class SynthMojo extends AbstractFwoaMojo {
     getLog().info(String.format("Synthesized %d stack(s) in %.1f s to %s", result.stacks().size(),
         result.millis() / 1000.0, result.assemblyDirectory()));
     for (StackSummary stack : result.stacks()) {
-      getLog().info(String.format("  %-32s %4d resources, %2d outputs%s", stack.stackName(), stack.resourceCount(),
+      getLog().info(String.format("  %-32s %4d resources, %d outputs%s", stack.stackName(), stack.resourceCount(),
           stack.outputNames().size(), stack.terminationProtection() ? ", termination protection" : ""));
     }
   }
