@@ -267,10 +267,12 @@ public class FhirService extends Construct {
 
     LambdaSuppressions.apply(fn, role, "The FHIR API function is invoked synchronously by API Gateway");
     Suppressions.suppress(role, "AwsSolutions-IAM5",
-        "CDK grant methods scoped to this service's table, binary bucket (its objects) and keys.",
+        "CDK grant methods scoped to this service's table (and its history indexes), binary bucket (its objects) "
+            + "and keys.",
         "Action::kms:ReEncrypt*", "Action::kms:GenerateDataKey*", "Action::s3:GetObject*",
         "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:Abort*",
-        Suppressions.matching("^Resource::<[A-Za-z0-9]*BinaryBucket[A-F0-9]{8}\\.Arn>\\/\\*$"));
+        Suppressions.matching("^Resource::<[A-Za-z0-9]*BinaryBucket[A-F0-9]{8}\\.Arn>\\/\\*$"),
+        Suppressions.matching("^Resource::<[A-Za-z0-9]*ResourceTable[A-F0-9]{8}\\.Arn>\\/index\\/\\*$"));
     Suppressions.suppress(table, "HIPAA.Security-DynamoDBInBackupPlan",
         "Backups are the separate fhir-service-backups-<stage> stack (enableBackup), which selects this "
             + "table by its backup=daily and service=fhir tags; cdk-nag cannot see across stacks. "

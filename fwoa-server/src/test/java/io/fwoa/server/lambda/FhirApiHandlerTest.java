@@ -40,6 +40,17 @@ class FhirApiHandlerTest {
     assertThat(cs.getImplementation().getUrl()).isEqualTo("https://abc123.execute-api.us-west-2.amazonaws.com/dev");
     assertThat(cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode())
         .isEqualTo("OAuth");
+    // It states what the server implements, and nothing more: no search.
+    var patient = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst()
+        .orElseThrow();
+    assertThat(patient.getInteraction()).extracting(i -> i.getCode().toCode())
+        .containsExactlyInAnyOrder("read", "vread", "update", "patch", "delete", "history-instance", "history-type",
+            "create");
+    assertThat(patient.getSearchParam()).isEmpty();
+    assertThat(patient.getConditionalCreate()).isTrue();
+    assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode())
+        .containsExactlyInAnyOrder("transaction", "batch", "history-system");
+    assertThat(cs.getPatchFormat()).extracting(c -> c.getValue()).containsExactly("application/json-patch+json");
 
     ValidationResult result = validator().validateWithResult(response.getBody());
     String errors = result.getMessages().stream()
