@@ -93,25 +93,21 @@ public final class ServerFactory {
   }
 
   static S3BinaryStore s3(ServerConfig config, String bucket) {
-    S3ClientBuilder b = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .region(Region.of(config.region()));
+    return new S3BinaryStore(() -> s3Client(config), () -> presigner(config), bucket,
+        config.s3Endpoint().isPresent() ? null : config.s3KmsKey().orElse(null));
+  }
+
+  static S3Presigner presigner(ServerConfig config) {
     S3Presigner.Builder p = S3Presigner.builder().region(Region.of(config.region()));
     if (config.s3Endpoint().isPresent()) {
-      URI endpoint = URI.create(config.s3Endpoint().get());
-      AwsCredentialsProvider local = StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(LOCAL_S3_KEY, LOCAL_S3_KEY));
-      // s3rver stores aws-chunked framing inside objects unless chunked encoding is off.
-      S3Configuration s3conf = S3Configuration.builder().pathStyleAccessEnabled(true)
-          .chunkedEncodingEnabled(false).build();
-      b.endpointOverride(endpoint).credentialsProvider(local).serviceConfiguration(s3conf);
-      p.endpointOverride(endpoint).credentialsProvider(local).serviceConfiguration(s3conf);
-      return new S3BinaryStore(b.build(), p.build(), bucket, null);
+      p.endpointOverride(URI.create(config.s3Endpoint().get()))
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LOCAL_S3_KEY, LOCAL_S3_KEY)))
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+              .chunkedEncodingEnabled(false).build());
+    } else {
+      p.credentialsProvider(cloudCredentials());
     }
-    AwsCredentialsProvider cloud = cloudCredentials();
-    b.credentialsProvider(cloud);
-    p.credentialsProvider(cloud);
-    return new S3BinaryStore(b.build(), p.build(), bucket, config.s3KmsKey().orElse(null));
+    return p.build();
   }
 
   /** In Lambda the credentials are environment variables: skip the longer default chain. */
