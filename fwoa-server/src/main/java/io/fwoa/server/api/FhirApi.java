@@ -80,6 +80,21 @@ public final class FhirApi {
     this.bundles = interactions == null ? null : new Bundles(interactions, config.maxTransactionEntries());
   }
 
+  /**
+   * Snapshot priming (SnapStart): one storage read and the token keys, so the restored function's
+   * first request finds the SDK's request path loaded and the JWKS cached. Failures are ignored.
+   */
+  public void primeStorageAndKeys() {
+    authenticator.warmUp();
+    if (interactions != null) {
+      try {
+        interactions.store().current(new io.fwoa.server.storage.ResourceKey(null, "Patient", "fwoa-priming"));
+      } catch (RuntimeException e) {
+        // No table or no network at snapshot time: the first request pays instead.
+      }
+    }
+  }
+
   public ServerConfig config() {
     return config;
   }

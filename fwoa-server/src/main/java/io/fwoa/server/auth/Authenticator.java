@@ -11,4 +11,7 @@ public interface Authenticator {
    *     credentials
    */
   Principal authenticate(ApiRequest request);
+
+  /** Loads what verification needs (keys) ahead of the first request, e.g. before a snapshot. */
+  default void warmUp() {}
 }

@@ -2,6 +2,9 @@ package io.fwoa.server.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -33,6 +36,7 @@ public final class CognitoAuthenticator implements Authenticator {
   private final String issuer;
   private final String clientId;
   private final ConfigurableJWTProcessor<SecurityContext> processor;
+  private final JWKSource<SecurityContext> keys;
 
   /**
    * @param issuer the user pool's issuer, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc
@@ -52,11 +56,22 @@ public final class CognitoAuthenticator implements Authenticator {
         .rateLimited(30_000L)
         .retrying(true)
         .build();
+    this.keys = keys;
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
     p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
     p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
         new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat", "token_use")));
     this.processor = p;
+  }
+
+  /** Fetches the pool's JWKS into the cache (a SnapStart snapshot then holds the keys). */
+  @Override
+  public void warmUp() {
+    try {
+      keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+    } catch (KeySourceException e) {
+      // Not reachable now: the first request fetches the keys.
+    }
   }
 
   public String issuer() {

@@ -73,11 +73,7 @@ public final class JsonPatch {
       switch (op.get("op").asText()) {
         case "add" -> root[0] = add(root[0], path, op.get("value").deepCopy());
         case "remove" -> root[0] = remove(root[0], path);
-        case "replace" -> {
-          resolve(root[0], path);
-          root[0] = remove(root[0], path);
-          root[0] = add(root[0], path, op.get("value").deepCopy());
-        }
+        case "replace" -> root[0] = replace(root[0], path, op.get("value").deepCopy());
         case "move" -> {
           String from = op.get("from").asText();
           if (path.startsWith(from + "/")) {
@@ -171,6 +167,26 @@ public final class JsonPatch {
       }
     } else {
       throw FhirException.unprocessable("JSON Patch path '" + pointer + "' does not point into an object or array");
+    }
+    return root;
+  }
+
+  /** Replaces in place, so members keep their position. */
+  private static JsonNode replace(JsonNode root, String pointer, JsonNode value) {
+    List<String> t = tokens(pointer);
+    if (t.isEmpty()) {
+      return value;
+    }
+    JsonNode parent = root;
+    for (String token : t.subList(0, t.size() - 1)) {
+      parent = child(parent, token, pointer);
+    }
+    String last = t.get(t.size() - 1);
+    child(parent, last, pointer);
+    if (parent.isObject()) {
+      ((ObjectNode) parent).set(last, value);
+    } else {
+      ((ArrayNode) parent).set(index(last, pointer), value);
     }
     return root;
   }

@@ -36,7 +36,7 @@ public final class Resources {
     }
     IBaseResource parsed;
     try {
-      parsed = Fhir.jsonParser().parseResource(body);
+      parsed = Fhir.strictJsonParser().parseResource(body);
     } catch (DataFormatException | IllegalArgumentException | ClassCastException e) {
       throw FhirException.badRequest("The body is not a valid FHIR R4 JSON resource: " + e.getMessage());
     }

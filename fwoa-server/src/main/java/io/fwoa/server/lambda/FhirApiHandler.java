@@ -41,6 +41,10 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     this.api = api;
   }
 
+  FhirApi api() {
+    return api;
+  }
+
   @Override
   public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
     ApiResponse response;

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SnapStart (CRaC) priming: before the snapshot is taken, run the code paths every request
  * needs (routing, JSON parsing and encoding of resources, OperationOutcomes, JSON Patch) so the
- * restored function starts with loaded classes and warm HAPI model caches. No storage call is
- * made: network connections do not survive a snapshot.
+ * restored function starts with loaded classes and warm HAPI model caches. Before the checkpoint
+ * it also makes one storage read and fetches the token keys (connections are re-opened after
+ * restore; the loaded SDK code and the cached keys survive).
  */
 public final class Priming implements Resource {
 
@@ -43,6 +44,8 @@ public final class Priming implements Resource {
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
     prime(handler);
+    // Network is available while the snapshot is taken; connections are re-opened after restore.
+    handler.api().primeStorageAndKeys();
   }
 
   @Override

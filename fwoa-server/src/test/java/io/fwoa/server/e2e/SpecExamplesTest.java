@@ -73,7 +73,7 @@ class SpecExamplesTest {
       String json = Files.readString(file);
       Resource original;
       try {
-        original = (Resource) Fhir.jsonParser().parseResource(json);
+        original = (Resource) Fhir.strictJsonParser().parseResource(json);
       } catch (DataFormatException e) {
         refusals.put(file, "unparseable");
         continue;
@@ -96,6 +96,10 @@ class SpecExamplesTest {
       batchBytes += size;
     }
     createAll(client, batch, originals, ids);
+    System.out.printf("spec examples: %d files, %d created, %d larger than the request limit, %d not parseable by "
+        + "HAPI's strict parser%n", files.size(), ids.size(),
+        refusals.values().stream().filter("too large"::equals).count(),
+        refusals.values().stream().filter("unparseable"::equals).count());
 
     return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
       String refusal = refusals.get(file);
