@@ -26,6 +26,14 @@
  *       missing, and readers re-check the current version.
  * </ul>
  *
+ * <h2>For stream consumers (the search indexer)</h2>
+ *
+ * The table's stream carries every kind of item above. A resource version is an item whose
+ * {@code documentStatus} is AVAILABLE or DELETED (a PENDING item becomes one when published, which
+ * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx}) and identifier index
+ * entries ({@code id} containing {@code _ident|}) are not resources. Large documents are in
+ * {@code resourceGz} (gzip) or behind {@code resourceRef} (an object in the binary bucket).
+ *
  * <h2>Single writes</h2>
  *
  * A new version {@code n+1} is a PutItem with {@code attribute_not_exists(id)}. The version slot is

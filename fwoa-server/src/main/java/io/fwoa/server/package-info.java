@@ -1,0 +1,25 @@
+/**
+ * The fwoa FHIR R4 runtime: one code path from an API Gateway proxy event (Lambda) or a local
+ * HTTP request (fwoa:run) to versions in DynamoDB.
+ *
+ * <ul>
+ *   <li>{@code lambda}: the Lambda handlers and SnapStart priming; event → {@link
+ *       io.fwoa.server.api.ApiRequest}.
+ *   <li>{@code api}: HTTP semantics — routing, content negotiation, authentication and
+ *       authorization, conditional headers, {@code Prefer}, response headers, OperationOutcomes.
+ *   <li>{@code interaction}: FHIR semantics on HAPI's model (one shared FhirContext, {@code
+ *       fhir.Fhir}) — create/read/update/patch/delete, history, batch and transaction with reference
+ *       resolution, JSON Patch, Binary content.
+ *   <li>{@code conditional}: which resources a condition names; {@link
+ *       io.fwoa.server.conditional.ConditionalResolver} is the seam where search plugs in.
+ *   <li>{@code storage}: JSON documents and versions, no FHIR model; {@code storage.dynamo} holds
+ *       the table layout and the transaction protocol.
+ *   <li>{@code auth}: Cognito token verification and FWoA's group RBAC behind {@link
+ *       io.fwoa.server.auth.Authorizer}, where the SMART scope authorizer plugs in.
+ *   <li>{@code local}: the local stack for fwoa:run and the tests (not in the Lambda jar).
+ * </ul>
+ *
+ * Kept off the API function's cold path: full profile validation (not in the Lambda jar), search,
+ * S3 clients (built on first Binary use), the CapabilityStatement (built on the first /metadata).
+ */
+package io.fwoa.server;
