@@ -11,12 +11,15 @@ import io.fwoa.server.conditional.StorageConditionalResolver;
 import io.fwoa.server.interaction.Interactions;
 import io.fwoa.server.storage.ResourceStore;
 import io.fwoa.server.storage.dynamo.DynamoResourceStore;
+import io.fwoa.server.storage.dynamo.LightDynamoDbClient;
 import java.net.URI;
 import java.time.Clock;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -39,7 +42,7 @@ public final class ServerFactory {
   public static FhirApi create(ServerConfig config) {
     S3BinaryStore binaries = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
     ResourceStore store = config.resourceTable()
-        .<ResourceStore>map(table -> new DynamoResourceStore(dynamo(config), table, binaries))
+        .<ResourceStore>map(table -> new DynamoResourceStore(serverDynamo(config), table, binaries))
         .orElse(null);
     Interactions interactions = store == null ? null
         : new Interactions(store, new StorageConditionalResolver(store), binaries, Clock.systemUTC());
@@ -62,6 +65,49 @@ public final class ServerFactory {
     return new CognitoAuthenticator(config.cognitoIssuerUrl().get(), config.userPoolClientId().get());
   }
 
+  /**
+   * The DynamoDB client of the FHIR server: {@link LightDynamoDbClient}, which starts in
+   * milliseconds where the SDK client costs about a second of a cold start. Credentials: the
+   * local emulator's, or the function's (environment variables, else the SDK's default chain, which
+   * covers SnapStart's container credentials).
+   */
+  public static DynamoDbClient serverDynamo(ServerConfig config) {
+    if (config.dynamoDbEndpoint().isPresent()) {
+      LightDynamoDbClient.Credentials local = new LightDynamoDbClient.Credentials(LOCAL_DYNAMO_KEY, LOCAL_DYNAMO_KEY,
+          null);
+      return new LightDynamoDbClient(URI.create(config.dynamoDbEndpoint().get()), config.region(), () -> local);
+    }
+    return new LightDynamoDbClient(LightDynamoDbClient.regionalEndpoint(config.region()), config.region(),
+        new FunctionCredentials());
+  }
+
+  /** Environment variables when Lambda sets them; otherwise the SDK's default chain, built once. */
+  private static final class FunctionCredentials implements Supplier<LightDynamoDbClient.Credentials> {
+    private volatile AwsCredentialsProvider chain;
+
+    @Override
+    public LightDynamoDbClient.Credentials get() {
+      String key = System.getenv("AWS_ACCESS_KEY_ID");
+      String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+      if (key != null && secret != null) {
+        return new LightDynamoDbClient.Credentials(key, secret, System.getenv("AWS_SESSION_TOKEN"));
+      }
+      AwsCredentialsProvider p = chain;
+      if (p == null) {
+        synchronized (this) {
+          if (chain == null) {
+            chain = DefaultCredentialsProvider.builder().build();
+          }
+          p = chain;
+        }
+      }
+      AwsCredentials c = p.resolveCredentials();
+      return new LightDynamoDbClient.Credentials(c.accessKeyId(), c.secretAccessKey(),
+          c instanceof AwsSessionCredentials s ? s.sessionToken() : null);
+    }
+  }
+
+  /** The AWS SDK's DynamoDB client (table administration for the local stack, tools and tests). */
   public static DynamoDbClient dynamo(ServerConfig config) {
     DynamoDbClientBuilder b = DynamoDbClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
@@ -110,10 +156,8 @@ public final class ServerFactory {
     return p.build();
   }
 
-  /** In Lambda the credentials are environment variables: skip the longer default chain. */
+  /** The SDK's default chain: environment variables in Lambda, container credentials under SnapStart. */
   private static AwsCredentialsProvider cloudCredentials() {
-    return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
-        ? EnvironmentVariableCredentialsProvider.create()
-        : DefaultCredentialsProvider.builder().build();
+    return DefaultCredentialsProvider.builder().build();
   }
 }

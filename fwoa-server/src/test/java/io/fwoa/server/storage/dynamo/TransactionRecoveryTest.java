@@ -76,7 +76,10 @@ class TransactionRecoveryTest {
     }
   }
 
+  /** Table administration and raw checks (AWS SDK client). */
   private DynamoDbClient dynamo;
+  /** What the stores use: the server's own client, as in production. */
+  private DynamoDbClient serverClient;
   private String table;
   private MutableClock clock;
   private DynamoResourceStore healthy;
@@ -85,6 +88,7 @@ class TransactionRecoveryTest {
   @BeforeEach
   void setUp(LocalFhirServer server) {
     dynamo = ServerFactory.dynamo(server.config());
+    serverClient = ServerFactory.serverDynamo(server.config());
     table = "recovery-" + UUID.randomUUID();
     TableSchema.createIfMissing(dynamo, table);
     clock = new MutableClock();
@@ -99,7 +103,7 @@ class TransactionRecoveryTest {
   }
 
   private DynamoResourceStore store(CommitFault fault) {
-    DynamoResourceStore s = new DynamoResourceStore(dynamo, table, clock, LEASE, fault, 4);
+    DynamoResourceStore s = new DynamoResourceStore(serverClient, table, clock, LEASE, fault, 4);
     stores.add(s);
     return s;
   }
