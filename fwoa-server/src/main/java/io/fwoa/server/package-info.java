@@ -20,6 +20,8 @@
  * </ul>
  *
  * Kept off the API function's cold path: full profile validation (not in the Lambda jar), search,
- * S3 clients (built on first Binary use), the CapabilityStatement (built on the first /metadata).
+ * the AWS SDK's DynamoDB client (the server uses {@link
+ * io.fwoa.server.storage.dynamo.LightDynamoDbClient}), S3 clients (built on first Binary use), the
+ * CapabilityStatement (built on the first /metadata).
  */
 package io.fwoa.server;
