@@ -46,7 +46,6 @@ public final class Deployer {
 
   public DeployReport deploy(FhirDeploymentConfig config, Request request) {
     String account = checkAccount(session, config);
-    long synthStart = session.timing().nowMillis();
     long wallStart = System.nanoTime();
     assembly.assemble(config, request.assemblyDir());
     long synthMillis = (System.nanoTime() - wallStart) / 1_000_000;
@@ -79,7 +78,6 @@ public final class Deployer {
     OutputFiles.lines(outputs).forEach(l -> log.info("  " + l));
     long engineMillis = (System.nanoTime() - engineStart) / 1_000_000;
     log.debug("AWS calls: " + session.calls().counter());
-    log.debug("Synthesis took " + synthMillis + " ms (clock " + (session.timing().nowMillis() - synthStart) + " ms in all)");
     return new DeployReport(account, results, outputs, synthMillis, engineMillis, session.calls().counter().snapshot());
   }
 

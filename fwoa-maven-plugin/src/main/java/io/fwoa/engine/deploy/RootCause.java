@@ -17,6 +17,6 @@ public record RootCause(String status, String resourceType, String logicalId, St
   @Override
   public String toString() {
     String name = displayName.equals(logicalId) ? logicalId : displayName + " [" + logicalId + "]";
-    return status + " " + resourceType + " " + name + ": " + reason;
+    return status + " " + resourceType + " " + name + (duringRollback ? " (while rolling back)" : "") + ": " + reason;
   }
 }

@@ -150,11 +150,7 @@ public final class StackDeployer {
     log.info(name + ": " + ChangeSets.summary(session, changeSet));
 
     StackWatcher watcher = watcher(stack);
-    if (create) {
-      watcher.startNow();
-    } else {
-      watcher.markBeforeOperation(stackId);
-    }
+    watcher.markBeforeOperation(stackId);
     calls.run(CFN, "ExecuteChangeSet", () -> cfn().executeChangeSet(r -> r.changeSetName(changeSetId).stackName(stackId)
         .clientRequestToken(token)));
     Stack done = watcher.waitForStable(stackId);

@@ -48,8 +48,16 @@ final class StackWatcher {
     this.displayName = displayName;
   }
 
+  /** How long a stack may look unchanged after an operation was started, before its status is believed. */
+  static final Duration START_GRACE = Duration.ofSeconds(30);
+
+  private boolean requireStart;
+  private boolean sawStackEvent;
+
   /** Remembers the newest existing event, so only events of the coming operation are shown. */
   void markBeforeOperation(String stackId) {
+    requireStart = true;
+    sawStackEvent = false;
     DescribeStackEventsResponse page = session.calls().call("CloudFormation", "DescribeStackEvents",
         () -> session.cloudFormation().describeStackEvents(r -> r.stackName(stackId)));
     marker = page.stackEvents().isEmpty() ? null : page.stackEvents().get(0).eventId();
@@ -58,6 +66,7 @@ final class StackWatcher {
 
   /** For an operation that started without a marker (the stack did not exist before it). */
   void startNow() {
+    requireStart = false;
     marker = null;
     start = session.timing().nowMillis();
   }
@@ -74,12 +83,15 @@ final class StackWatcher {
    */
   Stack waitForStable(String stackId) {
     long lastNews = session.timing().nowMillis();
+    long begin = lastNews;
     while (true) {
       Stack stack = describe(stackId);
       if (printNewEvents(stackId) > 0) {
         lastNews = session.timing().nowMillis();
       }
-      if (!StackStates.inProgress(stack.stackStatusAsString())) {
+      // Until the operation's first stack event is seen, a stable status may still be the old one.
+      boolean started = !requireStart || sawStackEvent || session.timing().nowMillis() - begin > START_GRACE.toMillis();
+      if (started && !StackStates.inProgress(stack.stackStatusAsString())) {
         return stack;
       }
       if (session.timing().nowMillis() - lastNews >= QUIET.toMillis()) {
@@ -119,11 +131,14 @@ final class StackWatcher {
     } while (token != null);
     Collections.reverse(fresh);
     for (StackEvent e : fresh) {
+      if ("AWS::CloudFormation::Stack".equals(e.resourceType()) && stackName.equals(e.logicalResourceId())) {
+        sawStackEvent = true;
+      }
       seen.add(e.eventId());
       events.add(e);
       track(e);
       String reason = e.resourceStatusReason();
-      String line = prefix() + String.format("%-44s %-28s %s", status(e), e.resourceType(), name(e))
+      String line = prefix() + String.format("%-28s %-32s %s", status(e), e.resourceType(), name(e))
           + (reason == null || reason.isBlank() ? "" : "  " + reason);
       if (StackStates.isFailure(e.resourceStatusAsString()) && !isCancellation(reason)) {
         log.warn(line);

@@ -107,6 +107,31 @@ public final class FakeAws {
     };
   }
 
+  /** A client provider for this account (unit tests open sessions with it). */
+  public io.fwoa.engine.aws.AwsClientProvider provider() {
+    FakeAws self = this;
+    return new io.fwoa.engine.aws.AwsClientProvider() {
+      @Override
+      public String name() {
+        return "fake";
+      }
+
+      @Override
+      public <T extends software.amazon.awssdk.core.SdkClient> java.util.Optional<T> client(Class<T> type,
+          io.fwoa.engine.aws.AwsTarget target) {
+        Object c = type == software.amazon.awssdk.services.cloudformation.CloudFormationClient.class ? cloudFormation
+            : type == software.amazon.awssdk.services.s3.S3Client.class ? s3
+            : type == software.amazon.awssdk.services.sts.StsClient.class ? sts : null;
+        return java.util.Optional.ofNullable(type.cast(c));
+      }
+
+      @Override
+      public Timing timing() {
+        return self.timing();
+      }
+    };
+  }
+
   // ---- fault injection and inspection -------------------------------------------------------
 
   /** Make a resource fail at the given step (until {@link #clearFaults()}). */
@@ -463,7 +488,8 @@ public final class FakeAws {
     cs.executed = true;
     JsonNode template = FakeTemplates.parse(cs.templateBody);
     boolean create = "CREATE".equals(cs.type);
-    long t = state.now + 500;
+    // The stack's status changes when ExecuteChangeSet returns; resources start a moment later.
+    long t = state.now;
     if (create) {
       s.created = state.now;
     } else {
@@ -693,7 +719,7 @@ public final class FakeAws {
 
   /** Continues a rollback that failed: succeeds when the failing resource is fixed (fault cleared) or skipped. */
   void continueRollback(StackState s, List<String> skip, String token) {
-    long t = state.now + 500;
+    long t = state.now;
     stackEvent(s, t, "UPDATE_ROLLBACK_IN_PROGRESS", "Continue rollback requested by user", token);
     long tt = t + 500;
     List<String> stillFailing = new ArrayList<>();
@@ -731,7 +757,7 @@ public final class FakeAws {
 
   /** Schedules a stack deletion: resources in reverse dependency order, retained ones skipped. */
   void delete(StackState s, String token) {
-    long t = state.now + 500;
+    long t = state.now;
     stackEvent(s, t, "DELETE_IN_PROGRESS", "User Initiated", token);
     Commit commit = new Commit();
     List<String> order = new ArrayList<>();
