@@ -13,9 +13,9 @@ assert count(calls[0], 'S3:PutObject') >= 2
 assert count(calls[1], 'CloudFormation:DeleteStack') == 1
 assert count(calls[1], 'CloudFormation:CreateChangeSet') == 2
 assert count(calls[1], 'S3:PutObject') <= 1
-// Run 3 changed nothing: per stack one DescribeStacks and one GetTemplate, no change set, no upload.
+// Run 3 changed nothing: one DescribeStacks for both stacks, a GetTemplate per stack, no change set, no upload.
 assert count(calls[2], 'CloudFormation:CreateChangeSet') == 0
-assert count(calls[2], 'CloudFormation:DescribeStacks') == 2
+assert count(calls[2], 'CloudFormation:DescribeStacks') == 1
 assert count(calls[2], 'CloudFormation:GetTemplate') == 2
 assert count(calls[2], 'S3:PutObject') == 0 && count(calls[2], 'S3:ListObjectsV2') == 0
 // Run 5 deleted backup and service.

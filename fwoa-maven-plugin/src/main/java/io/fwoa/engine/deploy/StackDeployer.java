@@ -77,13 +77,52 @@ public final class StackDeployer {
   }
 
   /**
+   * Describes several stacks with one paginated DescribeStacks call for the whole region (instead
+   * of one call per stack), stopping as soon as all are found.
+   *
+   * @return every name mapped to its stack or empty (not deployed); an empty map when listing is
+   *     not allowed (a policy that only grants DescribeStacks on named stacks), so callers describe
+   *     each stack by name
+   */
+  public Map<String, Optional<Stack>> describeAll(List<String> names) {
+    Map<String, Optional<Stack>> found = new HashMap<>();
+    try {
+      String token = null;
+      do {
+        String next = token;
+        var page = calls.call(CFN, "DescribeStacks", () -> cfn().describeStacks(r -> r.nextToken(next)));
+        for (Stack s : page.stacks()) {
+          if (names.contains(s.stackName())) {
+            found.put(s.stackName(), Optional.of(s));
+          }
+        }
+        token = page.nextToken();
+      } while (token != null && found.size() < names.size());
+    } catch (AwsCallException e) {
+      log.debug("Listing stacks failed (" + e.errorCode() + "); describing them one by one");
+      return Map.of();
+    }
+    for (String n : names) {
+      found.putIfAbsent(n, Optional.empty());
+    }
+    return found;
+  }
+
+  /**
    * @param preparation uploads assets and returns the template location; not called when the stack is unchanged
    * @throws DeployException if the stack cannot be deployed, with root causes and next step
    */
   public StackResult deploy(AssemblyStack stack, Preparation preparation) {
+    return deploy(stack, preparation, null);
+  }
+
+  /**
+   * @param known the stack as just described (from {@link #describeAll}), or null to describe it now
+   */
+  public StackResult deploy(AssemblyStack stack, Preparation preparation, Optional<Stack> known) {
     long started = session.timing().nowMillis();
     String name = stack.stackName();
-    Optional<Stack> current = describe(name);
+    Optional<Stack> current = known != null ? known : describe(name);
 
     if (current.isPresent() && StackStates.inProgress(current.get().stackStatusAsString())) {
       log.info(name + ": " + current.get().stackStatusAsString() + " (an earlier operation is still running); waiting for it to finish");

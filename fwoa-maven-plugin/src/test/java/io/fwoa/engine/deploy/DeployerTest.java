@@ -100,6 +100,20 @@ class DeployerTest {
   }
 
   @Test
+  void aNoOpRedeployOfServiceAndBackupTakesThreeCloudFormationCalls() {
+    FhirDeploymentConfig withBackup = FhirDeploymentConfig.builder().stage("dev").enableBackup(true).build();
+    deploy(withBackup);
+    aws.resetCalls();
+
+    DeployReport report = deploy(withBackup);
+
+    assertThat(report.stacks()).extracting(StackResult::outcome).containsOnly(StackResult.Outcome.NO_CHANGES);
+    assertThat(aws.calls()).containsExactly("STS:GetCallerIdentity", "CloudFormation:DescribeStacks",
+        "CloudFormation:GetTemplate", "CloudFormation:GetTemplate");
+    assertThat(Files.exists(dir.resolve("target/fwoa/outputs.json"))).isTrue();
+  }
+
+  @Test
   void redeployWithNewLambdaCodeUploadsOnlyThatAssetAndUpdatesTheStack() {
     deploy(dev);
     assembly.lambdaCode = "code-v2";
