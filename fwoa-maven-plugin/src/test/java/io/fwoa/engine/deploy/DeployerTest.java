@@ -114,6 +114,23 @@ class DeployerTest {
   }
 
   @Test
+  void aChangeSetWithoutChangesIsDeletedAndReportedAsNoChanges() {
+    deploy(dev);
+    // Differs from the deployed template, but not in anything CloudFormation deploys.
+    assembly.templateMetadata = "regenerated";
+    aws.resetCalls();
+    log.clear();
+
+    DeployReport report = deploy(dev);
+
+    assertThat(report.stacks().get(0).outcome()).isEqualTo(StackResult.Outcome.NO_CHANGES);
+    assertThat(aws.calls()).contains("CloudFormation:CreateChangeSet", "CloudFormation:DeleteChangeSet")
+        .doesNotContain("CloudFormation:ExecuteChangeSet");
+    assertThat(log.text()).contains(SERVICE + ": no changes");
+    assertThat(aws.stackStatus(SERVICE)).isEqualTo("CREATE_COMPLETE");
+  }
+
+  @Test
   void redeployWithNewLambdaCodeUploadsOnlyThatAssetAndUpdatesTheStack() {
     deploy(dev);
     assembly.lambdaCode = "code-v2";

@@ -31,6 +31,8 @@ public class TestAssembly implements AssemblySource {
   public String bucketTemplate = "fwoa-assets-${AWS::AccountId}-${AWS::Region}";
   public String extraOutputKey;
   public String extraOutputValue;
+  /** Template-level Metadata, which CloudFormation does not deploy. */
+  public String templateMetadata;
 
   @Override
   public void assemble(FhirDeploymentConfig config, Path outDir) {
@@ -98,6 +100,9 @@ public class TestAssembly implements AssemblySource {
   private ObjectNode serviceTemplate(FhirDeploymentConfig config, String jarHash, String dirHash) {
     ObjectNode t = JSON.createObjectNode();
     t.put("Description", "fwoa FHIR R4 service (stage " + config.getStage() + ")");
+    if (templateMetadata != null) {
+      t.putObject("Metadata").put("Note", templateMetadata);
+    }
     ObjectNode r = t.putObject("Resources");
     ObjectNode table = resource(r, "ServiceResourceTableCCEDD720", "AWS::DynamoDB::Table");
     ObjectNode tp = (ObjectNode) table.get("Properties");

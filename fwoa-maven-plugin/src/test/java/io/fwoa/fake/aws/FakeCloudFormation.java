@@ -217,7 +217,9 @@ public final class FakeCloudFormation implements CloudFormationClient {
         cs.tags.put(t.key(), t.value());
       }
       JsonNode oldTemplate = s.templateBody == null ? null : FakeTemplates.parse(s.templateBody);
-      boolean same = !create && template.equals(oldTemplate) && cs.parameters.equals(s.parameters) && cs.tags.equals(s.tags);
+      // Template-level Metadata is not deployed state: a change there alone changes nothing.
+      boolean same = !create && withoutMetadata(template).equals(oldTemplate == null ? null : withoutMetadata(oldTemplate))
+          && cs.parameters.equals(s.parameters) && cs.tags.equals(s.tags);
       if (same) {
         cs.finalStatus = "FAILED";
         cs.statusReason = "The submitted information didn't contain changes. Submit different information to create a change set.";
@@ -228,6 +230,14 @@ public final class FakeCloudFormation implements CloudFormationClient {
       aws.state.changeSets.put(cs.id, cs);
       return CreateChangeSetResponse.builder().id(cs.id).stackId(s.id).build();
     }
+  }
+
+  private static JsonNode withoutMetadata(JsonNode template) {
+    JsonNode copy = template.deepCopy();
+    if (copy.isObject()) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove("Metadata");
+    }
+    return copy;
   }
 
   private String templateBody(CreateChangeSetRequest request) {
