@@ -81,7 +81,9 @@ public abstract class AbstractAwsMojo extends AbstractFwoaMojo {
     }
     if (e instanceof CredentialsException || e instanceof NodeRuntimeException || e instanceof SecurityCheckException
         || e instanceof StackSelectionException || e instanceof ToolkitException || e instanceof NotDeployedException) {
-      return new MojoFailureException(e.getMessage(), e);
+      // No cause: Maven would append the SDK's long cause messages after the instructions.
+      getLog().debug(e);
+      return new MojoFailureException(e.getMessage());
     }
     if (e instanceof DeployException || e instanceof AwsCallException || e instanceof UncheckedIOException
         || e instanceof IllegalStateException) {

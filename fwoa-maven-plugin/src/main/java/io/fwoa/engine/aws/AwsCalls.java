@@ -86,7 +86,8 @@ public final class AwsCalls {
     }
     String message = String.valueOf(e.getMessage());
     if (isCredentialsProblem(message)) {
-      return new CredentialsException("No usable AWS credentials for " + describe() + ": " + firstLine(message)
+      log.debug("Credentials: " + message);
+      return new CredentialsException("No usable AWS credentials for " + describe() + ": " + conciseReason(message)
           + "\n" + LoginAdvice.forTarget(target), e);
     }
     return new AwsCallException(service, operation, "ClientError", firstLine(message), e);
@@ -94,6 +95,17 @@ public final class AwsCalls {
 
   private String describe() {
     return target.profile() != null ? "profile '" + target.profile() + "'" : "the default credentials chain";
+  }
+
+  /** The SDK's reason without its dump of every provider tried (that goes to the debug log). */
+  static String conciseReason(String message) {
+    if (message.startsWith("Unable to load credentials from any of the providers in the chain")) {
+      return "none found (checked the environment, system properties, web identity, the default profile in "
+          + "~/.aws/config and ~/.aws/credentials, and container and instance roles).";
+    }
+    String m = firstLine(message);
+    int dump = m.indexOf(": ProfileFile(");
+    return dump < 0 ? m : m.substring(0, dump) + ".";
   }
 
   static boolean isCredentialsProblem(String message) {

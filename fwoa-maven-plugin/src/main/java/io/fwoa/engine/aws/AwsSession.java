@@ -15,7 +15,10 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -92,7 +95,17 @@ public final class AwsSession implements AutoCloseable {
   }
 
   public S3Client s3() {
-    return client(S3Client.class, () -> S3Client.builder().forcePathStyle(customS3Endpoint() ? Boolean.TRUE : null));
+    return client(S3Client.class, () -> {
+      S3ClientBuilder b = S3Client.builder();
+      if (customS3Endpoint()) {
+        // Local S3 implementations are addressed by host:port (virtual-hosted bucket names do not
+        // resolve) and some store aws-chunked framing or trailing checksums inside the object.
+        b.forcePathStyle(true)
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+      }
+      return b;
+    });
   }
 
   public StsClient sts() {
@@ -154,7 +167,6 @@ public final class AwsSession implements AutoCloseable {
   }
 
   private static boolean customS3Endpoint() {
-    // Local S3 implementations are addressed by host:port, where virtual-hosted bucket names do not resolve.
     return notBlank(System.getenv("AWS_ENDPOINT_URL_S3")) || notBlank(System.getenv("AWS_ENDPOINT_URL"))
         || notBlank(System.getProperty("aws.endpointUrlS3")) || notBlank(System.getProperty("aws.endpointUrl"));
   }

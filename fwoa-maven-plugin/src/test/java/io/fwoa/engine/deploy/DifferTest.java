@@ -60,6 +60,22 @@ class DifferTest {
   }
 
   @Test
+  void aTemplateOverTheInlineLimitIsComparedThroughTheBucketWithoutUploadingCode() {
+    assembly.largeTemplate = true;
+    deploy();
+    assembly.lambdaCode = "code-v2";
+    aws.resetCalls();
+
+    Differ.DiffReport report = diff();
+
+    assertThat(report.stacks().get("fhir-service-dev")).extracting(Differ.ResourceDiff::logicalId)
+        .containsExactly("ServiceFhirServer44FD6800");
+    // Only the new template went to the bucket, not the new jar.
+    assertThat(aws.count("S3:PutObject")).isEqualTo(1);
+    assertThat(aws.objectKeys("fwoa-assets-123456789012-us-west-2")).filteredOn(k -> k.endsWith(".jar")).hasSize(1);
+  }
+
+  @Test
   void replacingTheTableIsHighlightedAndTheChangeSetIsDeletedUnexecuted() {
     deploy();
     assembly.tableName = "resource-db-dev";
