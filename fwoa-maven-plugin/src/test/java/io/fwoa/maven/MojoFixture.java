@@ -28,6 +28,11 @@ final class MojoFixture {
     }
 
     @Override
+    public void debug(Throwable error) {
+      lines.add("DEBUG " + error);
+    }
+
+    @Override
     public boolean isDebugEnabled() {
       return true;
     }

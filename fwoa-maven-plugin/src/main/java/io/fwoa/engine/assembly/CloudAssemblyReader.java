@@ -32,7 +32,7 @@ public final class CloudAssemblyReader {
     Path manifestFile = cdkOut.resolve("manifest.json");
     JsonNode artifacts = readJson(manifestFile).path("artifacts");
     Map<String, JsonNode> byId = new LinkedHashMap<>();
-    artifacts.fields().forEachRemaining(e -> byId.put(e.getKey(), e.getValue()));
+    artifacts.properties().forEach(e -> byId.put(e.getKey(), e.getValue()));
 
     Map<String, AssemblyStack> stacks = new LinkedHashMap<>();
     Map<String, String> stackNameById = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ public final class CloudAssemblyReader {
         throw new UncheckedIOException("Template " + templateFile + " is not valid JSON", ex);
       }
       Map<String, String> tags = new LinkedHashMap<>();
-      props.path("tags").fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
+      props.path("tags").properties().forEach(t -> tags.put(t.getKey(), t.getValue().asText()));
       List<String> deps = new ArrayList<>();
       Path assets = null;
       for (JsonNode d : a.path("dependencies")) {
@@ -90,7 +90,7 @@ public final class CloudAssemblyReader {
       }
     }
     Map<String, String> paths = new LinkedHashMap<>();
-    metadata.fields().forEachRemaining(e -> {
+    metadata.properties().forEach(e -> {
       for (JsonNode entry : e.getValue()) {
         if ("aws:cdk:logicalId".equals(entry.path("type").asText())) {
           String path = e.getKey();

@@ -102,10 +102,10 @@ public final class AssetPublisher {
     }
     Path dir = manifest.toAbsolutePath().getParent();
     List<FileAsset> out = new ArrayList<>();
-    root.path("files").fields().forEachRemaining(f -> {
+    root.path("files").properties().forEach(f -> {
       JsonNode source = f.getValue().path("source");
       String display = f.getValue().path("displayName").asText(f.getKey());
-      f.getValue().path("destinations").fields().forEachRemaining(d -> {
+      f.getValue().path("destinations").properties().forEach(d -> {
         // An assumeRoleArn (CDK bootstrap roles) is ignored: fwoa uploads with the caller's credentials.
         JsonNode dest = d.getValue();
         String region = dest.path("region").asText(defaultRegion);

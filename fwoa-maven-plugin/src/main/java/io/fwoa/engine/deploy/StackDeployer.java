@@ -240,7 +240,7 @@ public final class StackDeployer {
 
   private static Map<String, String> defaults(JsonNode template) {
     Map<String, String> params = new HashMap<>();
-    template.path("Parameters").fields().forEachRemaining(p -> {
+    template.path("Parameters").properties().forEach(p -> {
       if (p.getValue().has("Default")) {
         params.put(p.getKey(), p.getValue().get("Default").asText());
       }

@@ -872,7 +872,7 @@ public final class FakeAws {
 
   private Map<String, String> outputs(JsonNode template, FakeTemplates.Context ctx) {
     Map<String, String> out = new TreeMap<>();
-    template.path("Outputs").fields().forEachRemaining(e -> out.put(e.getKey(), FakeTemplates.resolve(e.getValue().path("Value"), ctx)));
+    template.path("Outputs").properties().forEach(e -> out.put(e.getKey(), FakeTemplates.resolve(e.getValue().path("Value"), ctx)));
     return new LinkedHashMap<>(out);
   }
 

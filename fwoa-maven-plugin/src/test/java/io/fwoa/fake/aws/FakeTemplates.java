@@ -46,7 +46,7 @@ final class FakeTemplates {
 
   static Map<String, JsonNode> resources(JsonNode template) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
-    template.path("Resources").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+    template.path("Resources").properties().forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
@@ -163,7 +163,7 @@ final class FakeTemplates {
       String text = s.isArray() ? s.get(0).asText() : s.asText();
       Map<String, String> vars = new LinkedHashMap<>();
       if (s.isArray()) {
-        s.get(1).fields().forEachRemaining(e -> vars.put(e.getKey(), resolve(e.getValue(), ctx)));
+        s.get(1).properties().forEach(e -> vars.put(e.getKey(), resolve(e.getValue(), ctx)));
       }
       Matcher m = SUB_VAR.matcher(text);
       StringBuilder sb = new StringBuilder();
