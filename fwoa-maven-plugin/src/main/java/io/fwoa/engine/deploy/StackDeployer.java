@@ -141,10 +141,15 @@ public final class StackDeployer {
         current = Optional.empty();
       } else if (StackStates.UPDATE_ROLLBACK_FAILED.equals(status)) {
         throw updateRollbackFailed(stack, current.get(), recentRootCauses(stack, current.get()));
+      } else if (StackStates.DELETE_FAILED.equals(status)
+          && StackStates.FAILED_CREATE.contains(watcher(stack).statusBefore(current.get().stackId(), "DELETE_IN_PROGRESS"))) {
+        log.info(name + ": deleting the stack left by a failed first creation did not finish earlier; trying again");
+        deleteFailedCreate(stack, current.get());
+        current = Optional.empty();
       } else if (StackStates.DELETE_FAILED.equals(status)) {
-        throw new DeployException(name, status, name + " is in DELETE_FAILED: an earlier 'mvn fwoa:destroy' could not "
-            + "delete it (" + current.get().stackStatusReason() + "). Fix the cause and run 'mvn fwoa:destroy' again "
-            + "before deploying.", List.of());
+        throw new DeployException(name, status, name + " is in DELETE_FAILED: a deletion could not finish ("
+            + current.get().stackStatusReason() + "). Fix the cause, run 'mvn fwoa:destroy' again, then deploy.",
+            List.of());
       } else if (!StackStates.UPDATABLE.contains(status) && !StackStates.REVIEW_IN_PROGRESS.equals(status)) {
         throw new DeployException(name, status, name + " is in " + status + " and cannot be updated.", List.of());
       }

@@ -252,6 +252,32 @@ final class StackWatcher {
     return rootCauses(recent, stack);
   }
 
+  /**
+   * The stack's status before its latest operation of the given kind started, read from its
+   * events (newest first), or null if not found in the first pages.
+   */
+  String statusBefore(String stackId, String operationStatus) {
+    String token = null;
+    boolean seenStart = false;
+    int pages = 0;
+    do {
+      String next = token;
+      DescribeStackEventsResponse page = session.calls().call("CloudFormation", "DescribeStackEvents",
+          () -> session.cloudFormation().describeStackEvents(r -> r.stackName(stackId).nextToken(next)));
+      for (StackEvent e : page.stackEvents()) {
+        if (!"AWS::CloudFormation::Stack".equals(e.resourceType())) {
+          continue;
+        }
+        if (seenStart) {
+          return e.resourceStatusAsString();
+        }
+        seenStart = operationStatus.equals(e.resourceStatusAsString());
+      }
+      token = page.nextToken();
+    } while (token != null && ++pages < 10);
+    return null;
+  }
+
   /** Events with this status in the watched operation (for example DELETE_SKIPPED). */
   List<StackEvent> eventsWithStatus(String status) {
     return events.stream().filter(e -> status.equals(e.resourceStatusAsString())).toList();

@@ -222,6 +222,31 @@ class DeployerTest {
   }
 
   @Test
+  void aFailedCreateWhoseRollbackFailedIsDeletedOnceTheResourceCanGo() {
+    aws.fail(SERVICE, "ServiceFhirServer44FD6800", FakeAws.FaultKind.CREATE, "Function quota exceeded");
+    aws.fail(SERVICE, "ServiceBinaryBucket887A130D", FakeAws.FaultKind.DELETE, "Access Denied for s3:DeleteBucket");
+    assertThatThrownBy(() -> deploy(dev)).isInstanceOf(DeployException.class)
+        .hasMessageContaining("ended in ROLLBACK_FAILED")
+        .hasMessageContaining("CREATE_FAILED AWS::Lambda::Function Service/FhirServer [ServiceFhirServer44FD6800]: Function quota exceeded")
+        .hasMessageContaining("DELETE_FAILED AWS::S3::Bucket ServiceBinaryBucket887A130D (while rolling back): Access Denied");
+    assertThat(aws.stackStatus(SERVICE)).isEqualTo("ROLLBACK_FAILED");
+
+    // While the bucket still cannot be deleted, the next deploy says what to do.
+    aws.clearFaults();
+    aws.fail(SERVICE, "ServiceBinaryBucket887A130D", FakeAws.FaultKind.DELETE, "Access Denied for s3:DeleteBucket");
+    assertThatThrownBy(() -> deploy(dev)).isInstanceOf(DeployException.class)
+        .hasMessageContaining("Could not delete " + SERVICE + " after its failed first creation (DELETE_FAILED)")
+        .hasMessageContaining("Access Denied for s3:DeleteBucket");
+
+    // Permissions fixed: the stack is deleted and created again.
+    aws.clearFaults();
+    log.clear();
+    assertThat(deploy(dev).stacks().get(0).outcome()).isEqualTo(StackResult.Outcome.CREATED);
+    assertThat(log.text()).contains("deleting the stack left by a failed first creation did not finish earlier; trying again");
+    assertThat(aws.stackStatus(SERVICE)).isEqualTo("CREATE_COMPLETE");
+  }
+
+  @Test
   void failedUpdateRollsBackAndNamesTheFailingResource() {
     deploy(dev);
     assembly.lambdaCode = "code-v2";

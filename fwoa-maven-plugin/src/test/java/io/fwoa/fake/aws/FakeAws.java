@@ -647,17 +647,30 @@ public final class FakeAws {
       List<String> undo = new ArrayList<>(done);
       undo.addAll(failed);
       Collections.reverse(undo);
+      Map<String, ResourceState> left = new LinkedHashMap<>();
       for (String id : undo) {
         ResourceState r = next.get(id);
         event(s, tt, id, r.physicalId, r.type, "DELETE_IN_PROGRESS", null, token);
         tt += FakeTemplates.seconds(r.type) * 500;
-        event(s, tt, id, r.physicalId, r.type, "DELETE_COMPLETE", null, token);
+        Fault f = fault(s.name, id, FaultKind.DELETE);
+        if (f != null) {
+          event(s, tt, id, r.physicalId, r.type, "DELETE_FAILED", f.reason(), token);
+          left.put(id, r);
+        } else {
+          event(s, tt, id, r.physicalId, r.type, "DELETE_COMPLETE", null, token);
+        }
         tt += 200;
       }
       tEnd = tt + 500;
-      stackEvent(s, tEnd, "ROLLBACK_COMPLETE", null, token);
+      if (left.isEmpty()) {
+        stackEvent(s, tEnd, "ROLLBACK_COMPLETE", null, token);
+      } else {
+        // A resource the rollback could not delete: the stack keeps it and ends ROLLBACK_FAILED.
+        stackEvent(s, tEnd, "ROLLBACK_FAILED", "The following resource(s) failed to delete: ["
+            + String.join(", ", left.keySet()) + "]. ", token);
+      }
       commit.templateBody = cs.templateBody;
-      commit.resources = new LinkedHashMap<>();
+      commit.resources = left;
       commit.outputs = new LinkedHashMap<>();
     } else {
       String list = String.join(", ", failures.keySet());
