@@ -191,15 +191,24 @@ public class FhirSearch extends Construct {
   private void allowOpenSearchToWriteLogs(LogGroup logs) {
     CfnResourcePolicy.Builder.create(this, "DomainLogsPolicy")
         .policyName("fwoa-search-logs-" + props.getStage())
-        .policyDocument(Stack.of(this).toJsonString(Map.of(
+        .policyDocument(Stack.of(this).toJsonString(ordered(
             "Version", "2012-10-17",
-            "Statement", List.of(Map.of(
+            "Statement", List.of(ordered(
                 "Effect", "Allow",
                 "Principal", Map.of("Service", "es.amazonaws.com"),
                 "Action", List.of("logs:PutLogEvents", "logs:CreateLogStream"),
                 "Resource", logs.getLogGroupArn(),
                 "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))))))
         .build();
+  }
+
+  /** A map in the given key order: the policy becomes a string, so Map.of's per-JVM order would change it. */
+  private static Map<String, Object> ordered(Object... keyValues) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
   }
 
   /**

@@ -288,10 +288,11 @@ public class FhirService extends Construct {
         .standardAttributes(StandardAttributes.builder()
             .email(StandardAttribute.builder().required(true).mutable(true).build())
             .build())
-        // FWoA's custom attributes: tenantId drives multi-tenancy.
-        .customAttributes(Map.of(
+        // FWoA's custom attributes: tenantId drives multi-tenancy. Sorted: the schema is a list in
+        // the template, and Map.of's per-JVM order would make every synth a different template.
+        .customAttributes(new java.util.TreeMap<>(Map.of(
             "tenantId", StringAttribute.Builder.create().mutable(true).maxLen(64).build(),
-            "cc_confirmed", StringAttribute.Builder.create().mutable(true).build()))
+            "cc_confirmed", StringAttribute.Builder.create().mutable(true).build())))
         .passwordPolicy(passwordPolicy())
         .accountRecovery(AccountRecovery.EMAIL_ONLY)
         .mfa(Mfa.OPTIONAL)

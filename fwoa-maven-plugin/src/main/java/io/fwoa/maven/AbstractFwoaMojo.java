@@ -3,6 +3,8 @@ package io.fwoa.maven;
 import io.fwoa.constructs.ConfigurationException;
 import io.fwoa.constructs.FhirDeploymentConfig;
 import io.fwoa.engine.log.EngineLog;
+import io.fwoa.engine.synth.Synthesizer;
+import io.fwoa.engine.toolkit.Toolkit;
 import java.util.stream.Collectors;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
@@ -96,6 +98,17 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.enforceEncryptionHeaders", defaultValue = "false")
   protected boolean enforceEncryptionHeaders;
 
+  /**
+   * Where file assets are uploaded: {@code fwoa} (fwoa's own asset bucket stack, created by the
+   * first deploy) or {@code cdk} (an account bootstrapped with 'cdk bootstrap').
+   */
+  @Parameter(property = "fwoa.toolkit", defaultValue = "fwoa")
+  protected String toolkit;
+
+  /** Bootstrap qualifier of the CDK toolkit stack, with fwoa.toolkit=cdk. */
+  @Parameter(property = "fwoa.cdkQualifier", defaultValue = Toolkit.CDK_DEFAULT_QUALIFIER)
+  protected String cdkQualifier;
+
   /** Skip this goal. */
   @Parameter(property = "fwoa.skip", defaultValue = "false")
   protected boolean skip;
@@ -150,6 +163,21 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
             + p.setting() + "=...)")
         .collect(Collectors.joining("\n"));
     return new MojoFailureException("Invalid fwoa configuration:\n" + details, e);
+  }
+
+  /** The asset bucket choice (fwoa.toolkit). */
+  protected Toolkit toolkit() throws MojoFailureException {
+    try {
+      return Toolkit.parse(toolkit, cdkQualifier);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("Invalid fwoa configuration: " + e.getMessage()
+          + " (fix <toolkit>/<cdkQualifier>, or -Dfwoa.toolkit=fwoa)");
+    }
+  }
+
+  /** The synthesizer, writing asset locations for the chosen toolkit. */
+  protected Synthesizer synthesizer() throws MojoFailureException {
+    return new Synthesizer(engineLog()).withAssetBucket(toolkit().bucketNameTemplate());
   }
 
   /** The engine's log, written to Maven's. */

@@ -6,7 +6,6 @@ import io.fwoa.constructs.nag.SecurityCheckException;
 import io.fwoa.engine.node.NodeRuntimeException;
 import io.fwoa.engine.synth.StackSummary;
 import io.fwoa.engine.synth.SynthResult;
-import io.fwoa.engine.synth.Synthesizer;
 import java.io.File;
 import java.io.UncheckedIOException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -35,7 +34,7 @@ public class SynthMojo extends AbstractFwoaMojo {
         + (config.isSmart() ? " (SMART on FHIR)" : ""));
     SynthResult result;
     try {
-      result = new Synthesizer(engineLog()).synthesize(config, outputDirectory.toPath());
+      result = synthesizer().synthesize(config, outputDirectory.toPath());
     } catch (ConfigurationException e) {
       throw configurationFailure(e);
     } catch (NodeRuntimeException e) {

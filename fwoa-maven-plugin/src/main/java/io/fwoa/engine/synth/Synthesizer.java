@@ -44,6 +44,7 @@ public final class Synthesizer {
   private final EngineLog log;
   private final NodeRuntime node;
   private final BiConsumer<App, FhirDeployment> customizer;
+  private final String assetBucket;
 
   public Synthesizer(EngineLog log) {
     this(log, NodeRuntime.fromEnvironment(), (app, deployment) -> {});
@@ -54,9 +55,23 @@ public final class Synthesizer {
    *     constructs (and to prove, in tests, that an insecure change fails synthesis)
    */
   public Synthesizer(EngineLog log, NodeRuntime node, BiConsumer<App, FhirDeployment> customizer) {
+    this(log, node, customizer, ASSET_BUCKET);
+  }
+
+  /**
+   * @param assetBucket name of the bucket the templates' file assets are uploaded to, with
+   *     ${AWS::AccountId} and ${AWS::Region} placeholders (see {@link io.fwoa.engine.toolkit.Toolkit})
+   */
+  public Synthesizer(EngineLog log, NodeRuntime node, BiConsumer<App, FhirDeployment> customizer, String assetBucket) {
     this.log = log;
     this.node = node;
     this.customizer = customizer;
+    this.assetBucket = assetBucket;
+  }
+
+  /** This synthesizer with file assets in another bucket (fwoa.toolkit=cdk). */
+  public Synthesizer withAssetBucket(String bucketNameTemplate) {
+    return new Synthesizer(log, node, customizer, bucketNameTemplate);
   }
 
   /**
@@ -82,7 +97,7 @@ public final class Synthesizer {
           .outdir(outDir.toString())
           .analyticsReporting(false)
           .build();
-      FhirDeployment deployment = new FhirDeployment(app, config, Synthesizer::stackSynthesizer);
+      FhirDeployment deployment = new FhirDeployment(app, config, this::stackSynthesizer);
       customizer.accept(app, deployment);
       SecurityChecks.apply(app);
       assembly = SecurityChecks.synthesize(app);
@@ -93,11 +108,11 @@ public final class Synthesizer {
     return new SynthResult(outDir.toAbsolutePath(), summaries(assembly), warnings, millis);
   }
 
-  private static IStackSynthesizer stackSynthesizer() {
+  private IStackSynthesizer stackSynthesizer() {
     // Deploys with the caller's own credentials (no bootstrap roles to assume) and puts file
-    // assets in the fwoa toolkit bucket.
+    // assets in the toolkit bucket (fwoa's by default).
     return CliCredentialsStackSynthesizer.Builder.create()
-        .fileAssetsBucketName(ASSET_BUCKET)
+        .fileAssetsBucketName(assetBucket)
         .bucketPrefix("assets/")
         .build();
   }
