@@ -154,7 +154,7 @@ class AwsGoalsTest {
   @Test
   void invalidSettingsAreNamedBeforeAnyAwsCall() {
     assertThatThrownBy(() -> info("region", "mars-1").execute()).isInstanceOf(MojoFailureException.class)
-        .satisfies(e -> assertThat(((MojoFailureException) e).getLongMessage()).contains("-Dfwoa.region="));
+        .hasMessageContaining("region: 'mars-1'").hasMessageContaining("-Dfwoa.region=");
     assertThat(aws.calls()).isEmpty();
   }
 }
