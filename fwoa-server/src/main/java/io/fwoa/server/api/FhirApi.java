@@ -13,6 +13,8 @@ import io.fwoa.server.interaction.Interactions;
 import io.fwoa.server.interaction.Interactions.Result;
 import io.fwoa.server.interaction.Resources;
 import io.fwoa.server.interaction.Responses;
+import io.fwoa.server.search.SearchService;
+import io.fwoa.server.search.opensearch.SearchUnavailableException;
 import io.fwoa.server.storage.DocumentTooLargeException;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.HistoryQuery;
@@ -63,6 +65,7 @@ public final class FhirApi {
   private final Authorizer authorizer;
   private final Interactions interactions;
   private final Bundles bundles;
+  private final SearchService search;
   /** The CapabilityStatement never changes while the process lives; encode it once per base URL. */
   private final Map<String, String> metadata = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -71,8 +74,18 @@ public final class FhirApi {
    *     /metadata works)
    */
   public FhirApi(ServerConfig config, Authenticator authenticator, Authorizer authorizer, Interactions interactions) {
+    this(config, authenticator, authorizer, interactions, null);
+  }
+
+  /**
+   * @param search the search service, or null when no search domain is configured (then searches
+   *     answer 501)
+   */
+  public FhirApi(ServerConfig config, Authenticator authenticator, Authorizer authorizer, Interactions interactions,
+      SearchService search) {
+    this.search = search;
     this.config = config;
-    this.capabilities = new CapabilityStatements(config);
+    this.capabilities = new CapabilityStatements(config, search != null);
     this.resourceTypes = Set.copyOf(Fhir.context().getResourceTypes());
     this.authenticator = authenticator;
     this.authorizer = authorizer;
@@ -108,6 +121,8 @@ public final class FhirApi {
       return OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
     } catch (DocumentTooLargeException e) {
       return OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
+    } catch (SearchUnavailableException e) {
+      return OperationOutcomes.error(503, IssueType.TRANSIENT, "Search is unavailable: " + e.getMessage());
     }
   }
 
@@ -167,7 +182,7 @@ public final class FhirApi {
         return bundle(c);
       }
       if (method.equals("GET")) {
-        throw FhirException.notImplemented("System search is not implemented by this server yet");
+        return systemSearch(c);
       }
       throw FhirException.methodNotAllowed(method + " is not allowed on the base URL");
     }
@@ -192,7 +207,10 @@ public final class FhirApi {
       return history(c, type, null);
     }
     if (s.size() == 2 && second.equals("_search")) {
-      throw FhirException.notImplemented("Search is not implemented by this server yet");
+      if (!method.equals("POST") && !method.equals("GET")) {
+        throw FhirException.methodNotAllowed(method + " is not allowed on /" + type + "/_search");
+      }
+      return search(c, type, formParameters(c.request()));
     }
     String id = second;
     if (s.size() == 2) {
@@ -221,8 +239,9 @@ public final class FhirApi {
         Resource resource = body(r, type);
         return resource(c, interactions.create(c.tenant(), type, resource, r.header("If-None-Exist")), true);
       }
-      case "GET" -> throw FhirException.notImplemented("Search (GET /" + type
-          + ") is not implemented by this server yet; read resources by id or use _history");
+      case "GET" -> {
+        return search(c, type, List.of());
+      }
       case "PUT" -> {
         requireCondition(conditional, "PUT", type);
         authorize(c, Interaction.UPDATE, type);
@@ -353,6 +372,8 @@ public final class FhirApi {
       response = OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
     } catch (DocumentTooLargeException e) {
       response = OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
+    } catch (SearchUnavailableException e) {
+      response = OperationOutcomes.error(503, IssueType.TRANSIENT, "Search is unavailable: " + e.getMessage());
     }
     Bundle.BundleEntryResponseComponent r = out.getResponse();
     r.setStatus(Responses.statusLine(response.status()));
@@ -375,6 +396,60 @@ public final class FhirApi {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ search
+
+  private ApiResponse search(Call c, String type, List<Map.Entry<String, String>> form) {
+    authorize(c, Interaction.SEARCH, type);
+    return runSearch(c, List.of(type), "/" + type, form);
+  }
+
+  /** GET [base]?_type=A,B&...: the common parameters across the listed types (or all types). */
+  private ApiResponse systemSearch(Call c) {
+    String typeParam = c.request().query("_type");
+    List<String> types = new ArrayList<>();
+    if (typeParam != null && !typeParam.isBlank()) {
+      for (String t : typeParam.split(",")) {
+        String type = t.trim();
+        if (!resourceTypes.contains(type)) {
+          throw FhirException.badRequest("_type: unknown resource type '" + type + "'");
+        }
+        authorize(c, Interaction.SEARCH, type);
+        types.add(type);
+      }
+    } else {
+      authorize(c, Interaction.SEARCH, null);
+      types.addAll(new java.util.TreeSet<>(resourceTypes));
+    }
+    return runSearch(c, types, "", List.of());
+  }
+
+  private ApiResponse runSearch(Call c, List<String> types, String path, List<Map.Entry<String, String>> form) {
+    if (search == null) {
+      throw FhirException.notImplemented("Search is not configured on this server (ELASTICSEARCH_DOMAIN_ENDPOINT)");
+    }
+    List<Map.Entry<String, String>> parameters = new ArrayList<>();
+    c.request().queryParameters().forEach((k, values) -> values.forEach(v -> parameters.add(Map.entry(k, v))));
+    parameters.addAll(form);
+    boolean strict = "strict".equals(preference(c.request(), "handling"));
+    String body = search.search(types, parameters, strict, c.tenant(), path, c.base(),
+        other -> authorize(c, Interaction.SEARCH, other));
+    return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), body);
+  }
+
+  /** The parameters of a POST _search body (application/x-www-form-urlencoded). */
+  private static List<Map.Entry<String, String>> formParameters(ApiRequest r) {
+    if (!r.method().equals("POST") || r.body() == null || r.body().isBlank()) {
+      return List.of();
+    }
+    String contentType = r.header("Content-Type");
+    String t = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (!t.equals("application/x-www-form-urlencoded")) {
+      throw FhirException.unsupportedMediaType("POST _search takes application/x-www-form-urlencoded parameters, "
+          + "got '" + (contentType == null ? "" : contentType) + "'");
+    }
+    return SearchCriteria.parse(r.body()).parameters();
   }
 
   // ------------------------------------------------------------------ history
@@ -564,6 +639,21 @@ public final class FhirApi {
       throw FhirException.badRequest("The PATCH request has no body");
     }
     return r.body();
+  }
+
+  /** A Prefer token's value ("handling" → "strict"), or null. */
+  private static String preference(ApiRequest r, String name) {
+    String prefer = r.header("Prefer");
+    if (prefer == null) {
+      return null;
+    }
+    for (String part : prefer.split("[,;]")) {
+      String p = part.trim();
+      if (p.startsWith(name + "=")) {
+        return p.substring(name.length() + 1).replace("\"", "").trim().toLowerCase(Locale.ROOT);
+      }
+    }
+    return null;
   }
 
   /** The return preference: minimal, representation, OperationOutcome, or null. */

@@ -19,6 +19,10 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponen
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import io.fwoa.server.search.params.ParamType;
+import io.fwoa.server.search.params.SearchParam;
+import io.fwoa.server.search.params.SearchParams;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Extension;
@@ -27,9 +31,10 @@ import org.hl7.fhir.r4.model.UriType;
 /**
  * Builds the server's CapabilityStatement. It claims only what the code implements: for every R4
  * resource type read, vread, create, update (also as create), patch (JSON Patch), delete, instance
- * and type history, conditional create/update/delete/patch on {@code _id} and {@code identifier};
- * at system level transaction, batch and history. No search parameters (search is not
- * implemented yet).
+ * and type history, conditional create/update/delete/patch; at system level transaction, batch
+ * and history. With search configured: search-type on every type with exactly the search
+ * parameters fwoa indexes (every R4 parameter of the type except the "special" ones and composites
+ * whose parts cannot be placed), their _include/_revinclude targets, and system search.
  */
 public final class CapabilityStatements {
 
@@ -41,10 +46,16 @@ public final class CapabilityStatements {
 
   private final ServerConfig config;
   private final Date published;
+  private final boolean search;
 
   public CapabilityStatements(ServerConfig config) {
+    this(config, false);
+  }
+
+  public CapabilityStatements(ServerConfig config, boolean search) {
     this.config = config;
     this.published = new Date();
+    this.search = search;
   }
 
   public CapabilityStatement build(String baseUrl) {
@@ -67,6 +78,10 @@ public final class CapabilityStatements {
     rest.addInteraction().setCode(SystemRestfulInteraction.BATCH)
         .setDocumentation("Up to " + config.maxTransactionEntries() + " entries");
     rest.addInteraction().setCode(SystemRestfulInteraction.HISTORYSYSTEM);
+    if (search) {
+      rest.addInteraction().setCode(SystemRestfulInteraction.SEARCHSYSTEM)
+          .setDocumentation("_type and the parameters common to the listed types");
+    }
     List<String> types = new ArrayList<>(Fhir.context().getResourceTypes());
     Collections.sort(types);
     for (String type : types) {
@@ -83,9 +98,42 @@ public final class CapabilityStatements {
       r.setConditionalDelete(ConditionalDeleteStatus.SINGLE);
       r.addReferencePolicy(ReferenceHandlingPolicy.LITERAL);
       r.addReferencePolicy(ReferenceHandlingPolicy.LOCAL);
-      r.setDocumentation("Conditional operations accept the search parameters _id and identifier");
+      if (search) {
+        r.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        searchParams(r, type);
+        r.setDocumentation("Search: every listed parameter with its modifiers and prefixes, chains, _has, "
+            + "_sort, _count, _total, _summary, _elements, _include/_revinclude (:iterate), GET and POST _search. "
+            + "Conditional operations accept any listed search parameter.");
+      } else {
+        r.setDocumentation("Conditional operations accept the search parameters _id and identifier");
+      }
     }
     return cs;
+  }
+
+  private static void searchParams(CapabilityStatementRestResourceComponent r, String type) {
+    r.addSearchInclude("*");
+    r.addSearchRevInclude("*");
+    for (SearchParam p : SearchParams.of(type).values()) {
+      CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent sp = r.addSearchParam()
+          .setName(p.name()).setType(Enumerations.SearchParamType.fromCode(p.type().code()));
+      if (p.definition() != null) {
+        sp.setDefinition(p.definition());
+      }
+      if (p.description() != null && !p.description().isBlank()) {
+        sp.setDocumentation(p.description());
+      }
+      if (p.type() == ParamType.REFERENCE) {
+        r.addSearchInclude(type + ":" + p.name());
+      }
+    }
+    for (String other : Fhir.context().getResourceTypes()) {
+      for (SearchParam p : SearchParams.of(other).values()) {
+        if (p.type() == ParamType.REFERENCE && (p.targets().isEmpty() || p.targets().contains(type))) {
+          r.addSearchRevInclude(other + ":" + p.name());
+        }
+      }
+    }
   }
 
   private static final List<TypeRestfulInteraction> INTERACTIONS = List.of(

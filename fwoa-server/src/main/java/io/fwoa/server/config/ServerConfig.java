@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param s3Endpoint S3_ENDPOINT: endpoint override (local, path-style)
  * @param maxTransactionEntries MAX_BUNDLE_ENTRIES: largest batch/transaction accepted
  * @param maxRequestBytes MAX_REQUEST_BYTES: largest request body accepted
+ * @param searchEndpoint ELASTICSEARCH_DOMAIN_ENDPOINT: the OpenSearch domain (https, SigV4-signed)
+ * @param hardDelete ENABLE_ES_HARD_DELETE: remove deleted resources from the index instead of
+ *     marking them deleted
  */
 public record ServerConfig(
     String logLevel,
@@ -41,7 +44,9 @@ public record ServerConfig(
     Optional<String> dynamoDbEndpoint,
     Optional<String> s3Endpoint,
     int maxTransactionEntries,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    Optional<String> searchEndpoint,
+    boolean hardDelete) {
 
   public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String ENABLE_MULTI_TENANCY = "ENABLE_MULTI_TENANCY";
@@ -59,6 +64,8 @@ public record ServerConfig(
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
   public static final String MAX_BUNDLE_ENTRIES = "MAX_BUNDLE_ENTRIES";
   public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
+  public static final String ELASTICSEARCH_DOMAIN_ENDPOINT = "ELASTICSEARCH_DOMAIN_ENDPOINT";
+  public static final String ENABLE_ES_HARD_DELETE = "ENABLE_ES_HARD_DELETE";
 
   /** FWoA stopped at 25 (later 100); Synthea patient bundles have 300+ entries. */
   public static final int DEFAULT_MAX_BUNDLE_ENTRIES = 1000;
@@ -82,7 +89,9 @@ public record ServerConfig(
         nonBlank(env.get(DYNAMODB_ENDPOINT)),
         nonBlank(env.get(S3_ENDPOINT)),
         positive(env, MAX_BUNDLE_ENTRIES, DEFAULT_MAX_BUNDLE_ENTRIES),
-        positive(env, MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES));
+        positive(env, MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
+        nonBlank(env.get(ELASTICSEARCH_DOMAIN_ENDPOINT)),
+        Boolean.parseBoolean(env.getOrDefault(ENABLE_ES_HARD_DELETE, "false")));
   }
 
   /** SMART on FHIR is on when the deployment configured an authorization server. */

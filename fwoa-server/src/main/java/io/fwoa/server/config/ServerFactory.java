@@ -7,7 +7,14 @@ import io.fwoa.server.auth.Authenticator;
 import io.fwoa.server.auth.CognitoAuthenticator;
 import io.fwoa.server.auth.RbacAuthorizer;
 import io.fwoa.server.binary.S3BinaryStore;
+import io.fwoa.server.conditional.ConditionalResolver;
+import io.fwoa.server.conditional.SearchConditionalResolver;
 import io.fwoa.server.conditional.StorageConditionalResolver;
+import io.fwoa.server.search.SearchService;
+import io.fwoa.server.search.opensearch.CloudTransport;
+import io.fwoa.server.search.opensearch.SearchIndex;
+import io.fwoa.server.search.stream.StreamIndexer;
+import java.util.function.UnaryOperator;
 import io.fwoa.server.interaction.Interactions;
 import io.fwoa.server.storage.ResourceStore;
 import io.fwoa.server.storage.dynamo.DynamoResourceStore;
@@ -39,14 +46,66 @@ public final class ServerFactory {
 
   private ServerFactory() {}
 
+  /**
+   * What the local stack replaces: the DynamoDB client (to feed the table's writes to the stream
+   * handler, as DynamoDB Streams would) and the search index (the embedded node over plain HTTP).
+   *
+   * @param dynamo wraps the server's DynamoDB client
+   * @param search the search index, or null to use ELASTICSEARCH_DOMAIN_ENDPOINT
+   */
+  public record Overrides(UnaryOperator<DynamoDbClient> dynamo, Supplier<SearchIndex> search) {
+    public static final Overrides NONE = new Overrides(UnaryOperator.identity(), null);
+  }
+
   public static FhirApi create(ServerConfig config) {
+    return create(config, Overrides.NONE);
+  }
+
+  public static FhirApi create(ServerConfig config, Overrides overrides) {
     S3BinaryStore binaries = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
     ResourceStore store = config.resourceTable()
-        .<ResourceStore>map(table -> new DynamoResourceStore(serverDynamo(config), table, binaries))
+        .<ResourceStore>map(table -> new DynamoResourceStore(overrides.dynamo().apply(serverDynamo(config)), table,
+            binaries))
         .orElse(null);
+    Supplier<SearchIndex> index = overrides.search() != null ? overrides.search()
+        : config.searchEndpoint().map(endpoint -> once(() -> new SearchIndex(CloudTransport.create(endpoint,
+            config.region())))).orElse(null);
+    SearchService search = index == null ? null : new SearchService(index);
+    ConditionalResolver resolver = store == null ? null
+        : search != null ? new SearchConditionalResolver(store, search) : new StorageConditionalResolver(store);
     Interactions interactions = store == null ? null
-        : new Interactions(store, new StorageConditionalResolver(store), binaries, Clock.systemUTC());
-    return new FhirApi(config, authenticator(config), new RbacAuthorizer(), interactions);
+        : new Interactions(store, resolver, binaries, Clock.systemUTC());
+    return new FhirApi(config, authenticator(config), new RbacAuthorizer(), interactions, search);
+  }
+
+  /** The stream Lambda's indexer: the search domain, and the binary bucket for large documents. */
+  public static StreamIndexer streamIndexer(ServerConfig config) {
+    String endpoint = config.searchEndpoint().orElseThrow(() -> new IllegalStateException(
+        ServerConfig.ELASTICSEARCH_DOMAIN_ENDPOINT + " is not set: the stream indexer needs the search domain"));
+    S3BinaryStore overflow = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
+    return new StreamIndexer(new SearchIndex(CloudTransport.create(endpoint, config.region())), config.hardDelete(),
+        false, overflow);
+  }
+
+  /** A supplier that builds its value on first use, once. */
+  public static <T> Supplier<T> once(Supplier<T> factory) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public T get() {
+        T v = value;
+        if (v == null) {
+          synchronized (this) {
+            if (value == null) {
+              value = factory.get();
+            }
+            v = value;
+          }
+        }
+        return v;
+      }
+    };
   }
 
   static Authenticator authenticator(ServerConfig config) {

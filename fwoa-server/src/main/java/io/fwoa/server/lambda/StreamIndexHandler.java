@@ -4,21 +4,41 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.config.ServerFactory;
+import io.fwoa.server.search.stream.StreamIndexer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The DynamoDB stream to search index Lambda that FhirSearch wires to the resource table.
- *
- * <p>The indexing itself is not part of this release. Until it is, every batch fails on purpose:
- * the event source mapping retries it, then sends its description to the dead-letter queue, from
- * where it can be replayed once indexing exists. Acknowledging the records instead would lose them.
+ * The DynamoDB stream to search index Lambda that FhirSearch wires to the resource table (batch
+ * item failures reported; the event source mapping retries from the first failed record and
+ * finally sends the batch to the dead-letter queue). fwoa:run calls the same handler after each
+ * write, with the records the table would have streamed.
  */
 public class StreamIndexHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
+  private final StreamIndexer indexer;
+
+  /** Called by the Lambda runtime; configuration comes from the function's environment. */
+  public StreamIndexHandler() {
+    this(ServerFactory.streamIndexer(ServerConfig.fromEnvironment(System.getenv())));
+  }
+
+  public StreamIndexHandler(StreamIndexer indexer) {
+    this.indexer = indexer;
+  }
+
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-    int records = event == null || event.getRecords() == null ? 0 : event.getRecords().size();
-    throw new UnsupportedOperationException(
-        "Search indexing is not implemented in this fwoa release; " + records
-            + " stream record(s) left for retry and the dead-letter queue");
+    if (event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
+      return new StreamsEventResponse(new ArrayList<>());
+    }
+    List<BatchItemFailure> failures = new ArrayList<>();
+    for (String sequenceNumber : indexer.index(event.getRecords())) {
+      failures.add(new BatchItemFailure(sequenceNumber));
+    }
+    return new StreamsEventResponse(failures);
   }
 }

@@ -3,7 +3,11 @@ package io.fwoa.server.local;
 import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
+import io.fwoa.server.binary.S3BinaryStore;
 import io.fwoa.server.lambda.FhirApiHandler;
+import io.fwoa.server.lambda.StreamIndexHandler;
+import io.fwoa.server.search.opensearch.SearchIndex;
+import io.fwoa.server.search.stream.StreamIndexer;
 import io.fwoa.server.storage.dynamo.DynamoResourceStore;
 import io.fwoa.server.storage.dynamo.TableSchema;
 import java.io.IOException;
@@ -62,6 +66,8 @@ public final class LocalFhirServer implements AutoCloseable {
   private NodeProcess dynalite;
   private NodeProcess s3rver;
   private NodeProcess cognitoLocal;
+  private EmbeddedOpenSearch openSearch;
+  private SearchIndex searchIndex;
   private Path dataDirectory;
   private Path modules;
 
@@ -160,7 +166,15 @@ public final class LocalFhirServer implements AutoCloseable {
       }
     }
 
-    FhirApi api = ServerFactory.create(config);
+    // Search: the embedded OpenSearch node; each write of the server is fed to the stream handler
+    // (LocalStreams) before it returns, with refresh, so searches see it at once.
+    openSearch = track(EmbeddedOpenSearch.start(o.dataDirectory() != null ? data.resolve("opensearch") : null));
+    searchIndex = track(LocalSearch.connect(openSearch.endpoint()));
+    S3BinaryStore overflow = new S3BinaryStore(() -> ServerFactory.s3Client(config), () -> null, BUCKET, null);
+    StreamIndexHandler streamHandler = new StreamIndexHandler(new StreamIndexer(searchIndex, config.hardDelete(), true,
+        overflow));
+    FhirApi api = ServerFactory.create(config, new ServerFactory.Overrides(
+        dynamo -> new LocalStreams(dynamo, streamHandler), () -> searchIndex));
     http = track(LocalHttpServer.start(new FhirApiHandler(api), o.port(), config.maxRequestBytes()));
   }
 
@@ -207,6 +221,16 @@ public final class LocalFhirServer implements AutoCloseable {
     return cognitoLocal.endpoint();
   }
 
+  /** The embedded OpenSearch node's HTTP endpoint. */
+  public String searchEndpoint() {
+    return openSearch.endpoint();
+  }
+
+  /** The search index the server uses (for tests and tools). */
+  public SearchIndex searchIndex() {
+    return searchIndex;
+  }
+
   /** Stops the FHIR API and every emulator (in reverse start order). */
   @Override
   public void close() {
@@ -223,6 +247,14 @@ public final class LocalFhirServer implements AutoCloseable {
       } catch (IOException e) {
         // temp dir; the OS cleans it eventually
       }
+    }
+  }
+
+  static void deleteQuietly(Path dir) {
+    try {
+      deleteRecursively(dir);
+    } catch (IOException e) {
+      // a temporary directory; the OS cleans it eventually
     }
   }
 
