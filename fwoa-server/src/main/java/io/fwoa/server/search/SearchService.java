@@ -35,8 +35,6 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class SearchService {
 
-  private static final String SUBSETTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
-
   private final Supplier<SearchIndex> index;
   private volatile SearchEngine engine;
 
@@ -110,10 +108,6 @@ public final class SearchService {
       return;
     }
     Resource r = (Resource) Fhir.jsonParser().parseResource(f.resource().toString());
-    if (subsetted) {
-      r.getMeta().addTag().setSystem(SUBSETTED_SYSTEM).setCode("SUBSETTED").setDisplay("Resource encoded in summary "
-          + "mode");
-    }
     BundleEntryComponent e = bundle.addEntry();
     e.setFullUrl((base == null ? "" : base + "/") + f.reference());
     e.setResource(r);

@@ -138,7 +138,8 @@ public final class SearchIndex implements AutoCloseable {
       throw new SearchUnavailableException("OpenSearch is not reachable: " + e.getMessage(), e);
     } catch (OpenSearchException e) {
       if (e.status() == 400) {
-        throw new IllegalArgumentException("OpenSearch rejected the query: " + e.getMessage(), e);
+        LOG.warn("OpenSearch rejected a query: {} {}", e.getMessage(), body);
+        throw io.fwoa.server.api.FhirException.badRequest("The search could not be run: " + e.getMessage());
       }
       throw new SearchUnavailableException("OpenSearch search failed: " + e.getMessage(), e);
     }

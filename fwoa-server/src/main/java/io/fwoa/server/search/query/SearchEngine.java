@@ -190,10 +190,14 @@ public final class SearchEngine {
       for (String type : types) {
         ObjectNode body = F.objectNode();
         body.set("query", query(List.of(type), List.of(criterion)));
-        body.put("size", MAX_JOIN + 1);
+        body.put("size", MAX_JOIN);
+        body.put("track_total_hits", MAX_JOIN + 1);
         body.putArray("_source").add("id");
-        List<Hit<ObjectNode>> hits = index.search(List.of(Mappings.alias(type)), body).hits().hits();
-        for (Hit<ObjectNode> h : hits) {
+        SearchResponse<ObjectNode> r = index.search(List.of(Mappings.alias(type)), body);
+        if (r.hits().total() != null && r.hits().total().value() > MAX_JOIN) {
+          throw tooBroad(criterion.name());
+        }
+        for (Hit<ObjectNode> h : r.hits().hits()) {
           refs.add(type + "/" + h.source().get("id").asText());
         }
         if (refs.size() > MAX_JOIN) {
