@@ -81,7 +81,7 @@ class MalformedInputTest {
             "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">"
                 + "x".repeat(7 * 1024 * 1024) + "</div>\"}}", Map.of(), 413),
         Arguments.of("bad conditional create", "POST", "/Patient", JSON, PATIENT,
-            Map.of("If-None-Exist", "name=Smith"), 400));
+            Map.of("If-None-Exist", "nickname=Smith"), 400));
   }
 
   @ParameterizedTest(name = "{0} -> {6}")

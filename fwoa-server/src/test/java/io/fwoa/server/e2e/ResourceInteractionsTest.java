@@ -191,7 +191,7 @@ class ResourceInteractionsTest {
     // Two matches: a conditional create cannot decide.
     Patient dup = patient("Dup");
     dup.addIdentifier().setSystem(system).setValue("42");
-    client.create().resource(dup).execute();
+    String dupId = client.create().resource(dup).execute().getId().getIdPart();
     assertThatThrownBy(() -> client.create().resource(dup).conditional()
         .where(Patient.IDENTIFIER.exactly().systemAndCode(system, "42")).execute())
         .isInstanceOf(PreconditionFailedException.class);
@@ -204,9 +204,16 @@ class ResourceInteractionsTest {
         + first.getId().getIdPart(), token, null, null);
     assertThat(byId.statusCode()).isEqualTo(204);
 
-    HttpResponse<String> unsupported = Http.send("DELETE", server.baseUrl() + "/Patient?name=Dup", token, null, null);
+    // With search, any search parameter works as a condition; an unknown one is an error.
+    HttpResponse<String> byName = Http.send("DELETE", server.baseUrl() + "/Patient?name:exact=Dup&identifier="
+        + system + "%7C42", token, null, null);
+    assertThat(byName.statusCode()).isEqualTo(204);
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(dupId).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    HttpResponse<String> unsupported = Http.send("DELETE", server.baseUrl() + "/Patient?nickname=Dup", token, null,
+        null);
     assertThat(unsupported.statusCode()).isEqualTo(400);
-    assertThat(outcome(unsupported).getIssueFirstRep().getDiagnostics()).contains("identifier");
+    assertThat(outcome(unsupported).getIssueFirstRep().getDiagnostics()).contains("nickname");
   }
 
   @Test

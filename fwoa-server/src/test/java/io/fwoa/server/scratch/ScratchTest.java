@@ -1,8 +1,10 @@
 package io.fwoa.server.scratch;
 
 import io.fwoa.server.local.LocalFhirServer;
+import io.fwoa.server.search.index.DateRanges;
 import io.fwoa.server.support.Http;
 import io.fwoa.server.support.LocalStack;
+import io.fwoa.server.support.SearchClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -10,16 +12,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ScratchTest {
   @Test
   void smoke(LocalFhirServer server) {
-    String t = server.token("practitioner");
-    String b = server.baseUrl();
-    var r = Http.send("POST", b + "/Patient", t, "application/fhir+json", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Müller\",\"given\":[\"Anna\"]}],\"gender\":\"female\",\"birthDate\":\"1950-03-04\",\"identifier\":[{\"system\":\"urn:x\",\"value\":\"A1\"}]}");
-    System.out.println(r.statusCode() + " " + r.body());
-    String id = r.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-    var o = Http.send("POST", b + "/Observation", t, "application/fhir+json", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/" + id + "\"},\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8480-6\",\"display\":\"Systolic\"}]},\"valueQuantity\":{\"value\":120,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"},\"effectiveDateTime\":\"2020-01-02T10:00:00Z\"}");
-    System.out.println(o.statusCode() + " " + o.body());
-    for (String q : new String[] {"/Patient?name=mull", "/Patient?name:contains=ulle", "/Patient?birthdate=1950", "/Patient?birthdate=gt1949-12-31&gender=female", "/Observation?code=http://loinc.org|8480-6&value-quantity=gt100", "/Observation?subject.name=muller&_include=Observation:subject", "/Patient?_has:Observation:patient:code=8480-6&_revinclude=Observation:patient", "/Observation?code-value-quantity=8480-6$120", "/Patient?foo=bar", "/Patient?_sort=-birthdate,name&_count=1", "/Observation?value-quantity=0.12|http://unitsofmeasure.org|m[Hg]", "/Patient?_summary=count", "/Patient?_elements=gender"}) {
-      var s = Http.send("GET", b + q.replace("|", "%7C").replace("$", "%24"), t, null, null);
-      System.out.println(q + " -> " + s.statusCode() + " " + s.body().substring(0, Math.min(600, s.body().length())));
+    SearchClient c = new SearchClient(server, "practitioner");
+    String id = c.create("P1", "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-03-04\"}");
+    var r = DateRanges.parse("1950-03-04");
+    System.out.println(r);
+    System.out.println(Http.send("GET", server.searchEndpoint() + "/fwoa-patient/_doc/" + id, null, null, null).body());
+    for (String rel : new String[] {"within", "intersects", "contains"}) {
+      String q = "{\"query\":{\"range\":{\"p.birthdate.r\":{\"gte\":\"" + r.lo() + "\",\"lte\":\"" + r.hi() + "\",\"relation\":\"" + rel + "\"}}}}";
+      System.out.println(rel + " " + Http.send("POST", server.searchEndpoint() + "/fwoa-patient/_search?filter_path=hits.total", null, "application/json", q).body());
+      q = "{\"query\":{\"range\":{\"p.birthdate.r\":{\"gte\":" + r.lo() + ",\"lte\":" + r.hi() + ",\"relation\":\"" + rel + "\"}}}}";
+      System.out.println(rel + " num " + Http.send("POST", server.searchEndpoint() + "/fwoa-patient/_search?filter_path=hits.total", null, "application/json", q).body());
     }
+    var o = c.create("O", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"component\":[{\"code\":{\"text\":\"a\"},\"valueQuantity\":{\"value\":130}},{\"code\":{\"text\":\"b\"},\"valueQuantity\":{\"value\":85}}]}");
+    System.out.println(Http.send("GET", server.searchEndpoint() + "/fwoa-observation/_doc/" + o + "?_source_excludes=resource", null, null, null).body());
   }
 }

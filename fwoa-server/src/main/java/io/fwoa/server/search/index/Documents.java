@@ -45,6 +45,7 @@ public final class Documents {
   private static final int MAX_COMBINATIONS = 200;
 
   private final Map<String, ExpressionNode> parsed = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> branches = new ConcurrentHashMap<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   /**
@@ -154,15 +155,27 @@ public final class Documents {
     current.remove("c" + index);
   }
 
+  /**
+   * Evaluates each top-level branch on its own: the union operator compares items for equality,
+   * which for quantities needs a UCUM service in the engine, and the results are concatenated
+   * anyway.
+   */
   private List<Base> evaluate(Resource root, Base focus, String what, String expression) {
     try {
-      ExpressionNode node = parsed.computeIfAbsent(expression, FhirPaths.get()::parse);
-      return FhirPaths.get().evaluate(root, focus, node);
+      List<String> branches = this.branches.computeIfAbsent(expression, SearchParams::split);
+      if (branches.size() == 1) {
+        return FhirPaths.get().evaluate(root, focus, parsed.computeIfAbsent(expression, FhirPaths.get()::parse));
+      }
+      List<Base> out = new ArrayList<>();
+      for (String b : branches) {
+        out.addAll(FhirPaths.get().evaluate(root, focus, parsed.computeIfAbsent(b, FhirPaths.get()::parse)));
+      }
+      return out;
     } catch (RuntimeException e) {
       // One faulty expression must not keep the resource out of the index: the other parameters
       // are still indexed. Logged once per parameter.
       if (failing.add(what)) {
-        LOG.warn("Search parameter {} could not be evaluated ({}): {}", what, expression, e.getMessage());
+        LOG.warn("Search parameter {} could not be evaluated ({}): {}", what, expression, e.toString());
       }
       return List.of();
     }

@@ -69,7 +69,7 @@ public final class SearchIndex implements AutoCloseable {
         body.set("mappings", Mappings.mappings(resourceType));
         body.putObject("aliases").putObject(alias).put("is_write_index", true);
         String index = Mappings.index(resourceType);
-        try (Response r = client.generic().execute(Requests.builder().method("PUT").endpoint("/" + index)
+        try (Response r = client.generic().execute(Requests.builder().method("PUT").endpoint("/" + index + "?wait_for_active_shards=0")
             .json(body.toString()).build())) {
           if (r.getStatus() >= 300) {
             String error = r.getBody().map(b -> new String(b.bodyAsBytes(), StandardCharsets.UTF_8)).orElse("");

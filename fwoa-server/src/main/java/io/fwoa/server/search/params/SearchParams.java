@@ -96,15 +96,32 @@ public final class SearchParams {
     List<String> branches = new ArrayList<>();
     for (String branch : split(p.getPath())) {
       String head = head(branch);
-      if (head.equals(type) || head.equals("Resource") || head.equals("DomainResource")) {
+      if (head.equals(type)) {
         branches.add(branch);
+      } else if (head.equals("Resource") || head.equals("DomainResource")) {
+        // The engine knows types by name only: "Resource.meta.tag" is "Patient.meta.tag" here.
+        int at = branch.indexOf(head);
+        branches.add(branch.substring(0, at) + type + branch.substring(at + head.length()));
       }
     }
-    return branches.isEmpty() ? null : String.join(" | ", branches);
+    return branches.isEmpty() ? null : ofType(String.join(" | ", branches));
+  }
+
+  private static final java.util.regex.Pattern AS = java.util.regex.Pattern.compile(
+      "\\(([^()]+?) as ([A-Za-z]+)\\)");
+
+  /**
+   * "(Observation.component.value as Quantity)" → "Observation.component.value.ofType(Quantity)":
+   * the specification's expressions use 'as' on collections, which the engine rejects for more
+   * than one item; ofType is what they mean.
+   */
+  static String ofType(String expression) {
+    String e = AS.matcher(expression).replaceAll("$1.ofType($2)");
+    return e.replaceAll("\\.as\\(([A-Za-z]+)\\)", ".ofType($1)");
   }
 
   /** Top-level '|' branches of an expression (parentheses and quotes respected). */
-  static List<String> split(String expression) {
+  public static List<String> split(String expression) {
     List<String> out = new ArrayList<>();
     if (expression == null || expression.isBlank()) {
       return out;
@@ -177,7 +194,7 @@ public final class SearchParams {
         if (base == null) {
           return null;
         }
-        relative.merge(base, relativize(branch, base), (a, b) -> a + " | " + b);
+        relative.merge(base, ofType(relativize(branch, base)), (a, b) -> a + " | " + b);
       }
       components.add(new SearchParam.Component(target, Map.copyOf(relative)));
     }

@@ -211,12 +211,12 @@ final class Clauses {
     long hi = r.hi();
     String f = field + ".r";
     return switch (s.prefix()) {
-      case EQ -> range(f, "gte", lo, "lte", hi, "within");
-      case NE -> not(range(f, "gte", lo, "lte", hi, "within"));
+      case EQ -> within(f, lo, hi);
+      case NE -> all(List.of(present(p, field), not(within(f, lo, hi))));
       case GT -> range(f, "gt", hi, null, null, "intersects");
       case LT -> range(f, "lt", lo, null, null, "intersects");
-      case GE -> any(List.of(range(f, "gt", hi, null, null, "intersects"), range(f, "gte", lo, "lte", hi, "within")));
-      case LE -> any(List.of(range(f, "lt", lo, null, null, "intersects"), range(f, "gte", lo, "lte", hi, "within")));
+      case GE -> any(List.of(range(f, "gt", hi, null, null, "intersects"), within(f, lo, hi)));
+      case LE -> any(List.of(range(f, "lt", lo, null, null, "intersects"), within(f, lo, hi)));
       case SA -> range(f, "gt", hi, null, null, "within");
       case EB -> range(f, "lt", lo, null, null, "within");
       case AP -> {
@@ -224,6 +224,25 @@ final class Clauses {
         yield range(f, "gte", lo - gap, "lte", hi + gap, "intersects");
       }
     };
+  }
+
+  /**
+   * Values whose whole range lies in [lo, hi]. OpenSearch's "within" leaves out a range equal to
+   * the query's, so the bounds are widened by a millisecond (value ranges are whole precision units:
+   * only an instant exactly one millisecond outside could slip in).
+   */
+  private static ObjectNode within(String field, long lo, long hi) {
+    return range(field, "gte", lo - 1, "lte", hi + 1, "within");
+  }
+
+  /** Has a value at all (for ne: a resource without the element does not match). */
+  private static ObjectNode present(SearchParam p, String field) {
+    if (field.equals(p.field())) {
+      return term("present", p.name());
+    }
+    ObjectNode all = F.objectNode();
+    all.putObject("match_all");
+    return all;
   }
 
   // ------------------------------------------------------------------ number, quantity
@@ -261,7 +280,8 @@ final class Clauses {
 
   private static ObjectNode number(SearchParam p, String raw, String field) {
     Prefix.Split s = Prefix.split(raw);
-    return numeric(s.prefix(), decimal(p, s.value()), field + ".v", 1);
+    ObjectNode q = numeric(s.prefix(), decimal(p, s.value()), field + ".v", 1);
+    return s.prefix() == Prefix.NE ? all(List.of(present(p, field), q)) : q;
   }
 
   private static ObjectNode quantity(SearchParam p, String raw, String field, boolean nested) {
