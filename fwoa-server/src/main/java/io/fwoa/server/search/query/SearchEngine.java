@@ -85,6 +85,17 @@ public final class SearchEngine {
    */
   public Result search(ParsedSearch s, String tenant, String baseUrl, Consumer<String> authorizeType) {
     List<String> warnings = new ArrayList<>(s.warnings());
+    // Types the includes read are authorized before anything runs, whatever the results.
+    for (Include inc : s.revIncludes()) {
+      authorizeType.accept(inc.sourceType());
+    }
+    for (Include inc : s.includes()) {
+      if (inc.targetType() != null) {
+        authorizeType.accept(inc.targetType());
+      } else if (inc.param() != null && inc.param().targets().size() == 1) {
+        authorizeType.accept(inc.param().targets().iterator().next());
+      }
+    }
     Run run = new Run(tenant, baseUrl, authorizeType);
     ObjectNode query = run.query(s.types(), s.criteria());
     boolean countOnly = s.summary() == Summary.COUNT || s.count() == 0;
