@@ -145,7 +145,7 @@ public final class SearchService {
         b.append('&');
       }
       b.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8).replace("%3A", ":"))
-          .append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("%7C", "|")
+          .append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)
               .replace("%2C", ","));
     }
     return b.toString();
