@@ -7,3 +7,5 @@ assert log.contains('Stopping the local FHIR server') || log.contains('Self-chec
 def data = new File(basedir, 'target/fwoa/local')
 assert new File(data, 'local-stack.json').isFile()
 assert new File(data, 'dynamodb').isDirectory()
+assert log =~ /Search   : OpenSearch http:\/\/127\.0\.0\.1:\d+/
+assert new File(data, 'opensearch').isDirectory()

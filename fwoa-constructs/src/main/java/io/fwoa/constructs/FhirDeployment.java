@@ -1,5 +1,7 @@
 package io.fwoa.constructs;
 
+import io.fwoa.constructs.nag.Suppressions;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awscdk.CfnOutput;
@@ -9,6 +11,7 @@ import software.amazon.awscdk.IStackSynthesizer;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
@@ -81,6 +84,17 @@ public final class FhirDeployment {
     search.grantSearch(service.getFunction());
     service.getFunction().addEnvironment("ELASTICSEARCH_DOMAIN_ENDPOINT", search.getEndpointUrl());
     service.getFunction().addEnvironment("ENABLE_ES_HARD_DELETE", Boolean.toString(config.isEnableESHardDelete()));
+    // Documents too large for a table item are kept gzipped in the binary bucket under documents/;
+    // the indexer reads them from there (read only, that prefix only).
+    search.getStreamFunction().addEnvironment("FHIR_BINARY_BUCKET", service.getBinaryBucket().getBucketName());
+    search.getStreamFunction().addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("s3:GetObject"))
+        .resources(List.of(service.getBinaryBucket().arnForObjects("documents/*")))
+        .build());
+    service.getBucketKey().grantDecrypt(search.getStreamFunction());
+    Suppressions.suppress(search.getStreamFunction().getRole(), "AwsSolutions-IAM5",
+        "GetObject on the binary bucket's documents/ prefix only: the large resource documents the table points to.",
+        Suppressions.matching("^Resource::<[A-Za-z0-9]*BinaryBucket[A-F0-9]{8}\\.Arn>\\/documents\\/\\*$"));
 
     this.alarms = new FhirAlarms(serviceStack, "Alarms", FhirAlarmsProps.builder()
         .stage(stage)

@@ -46,6 +46,17 @@ class FhirDeploymentTest {
   }
 
   @Test
+  void streamIndexerReadsLargeDocumentsFromTheBinaryBucketOnly() {
+    Template t = Template.fromStack(deploy(FhirDeploymentConfig.builder()).getServiceStack());
+    t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+        "Handler", ServerCode.STREAM_HANDLER,
+        "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
+            "FHIR_BINARY_BUCKET", Match.anyValue(), "ELASTICSEARCH_DOMAIN_ENDPOINT", Match.anyValue())))))));
+    String policies = t.findResources("AWS::IAM::Policy").toString();
+    assertThat(policies).contains("documents/*");
+  }
+
+  @Test
   void developerKeyOutputIsTheKeyIdNeverItsValue() {
     Template t = Template.fromStack(deploy(FhirDeploymentConfig.builder()).getServiceStack());
     String keyId = FhirServiceTest.logicalId(t, "AWS::ApiGateway::ApiKey", "DeveloperKey");

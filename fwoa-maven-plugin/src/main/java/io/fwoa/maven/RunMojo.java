@@ -13,7 +13,9 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Runs the whole FHIR service on this machine, no AWS account needed: DynamoDB (dynalite), S3
  * (s3rver) and Cognito (cognito-local) emulators, installed with npm from a pinned lock file on
- * first use, and the FHIR API on 127.0.0.1 through the same Lambda handler code the cloud runs.
+ * first use, an OpenSearch node embedded in the build's JVM (each write is indexed through the
+ * stream Lambda's handler before it returns), and the FHIR API on 127.0.0.1 through the same Lambda
+ * handler code the cloud runs.
  * Prints the base URL and a practitioner token; Ctrl-C stops everything.
  */
 @Mojo(name = "run", threadSafe = true, requiresProject = false)
@@ -54,7 +56,7 @@ public class RunMojo extends AbstractFwoaMojo {
     }
     LocalRun.Settings settings = new LocalRun.Settings(dataDirectory.toPath(), port,
         cacheDirectory != null ? cacheDirectory.toPath() : NpmPackages.defaultCacheDirectory(), clean,
-        enableMultiTenancy, exitAfterStartup);
+        enableMultiTenancy, exitAfterStartup, enableESHardDelete);
     try {
       new LocalRun(engineLog()).run(settings);
     } catch (LocalStackException e) {

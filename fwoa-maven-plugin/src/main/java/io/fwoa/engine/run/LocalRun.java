@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * fwoa:run's engine: the whole FHIR service on this machine (dynalite, s3rver, cognito-local and
- * the FHIR API through the Lambda handler), until Ctrl-C.
+ * fwoa:run's engine: the whole FHIR service on this machine (dynalite, s3rver, cognito-local, an
+ * embedded OpenSearch node fed by the stream handler, and the FHIR API through the Lambda handler),
+ * until Ctrl-C.
  */
 public final class LocalRun {
 
@@ -28,9 +29,10 @@ public final class LocalRun {
    * @param clean start with empty data
    * @param multiTenancy serve /tenant/&lt;id&gt;/... as the cloud does with enableMultiTenancy
    * @param exitAfterStartup check the server answers, then stop (for scripts and tests)
+   * @param hardDelete remove deleted resources from the search index (else mark them deleted)
    */
   public record Settings(Path dataDirectory, int port, Path cacheDirectory, boolean clean, boolean multiTenancy,
-      boolean exitAfterStartup) {}
+      boolean exitAfterStartup, boolean hardDelete) {}
 
   private final EngineLog log;
 
@@ -42,6 +44,7 @@ public final class LocalRun {
   public void run(Settings settings) {
     Map<String, String> env = new HashMap<>();
     env.put(ServerConfig.ENABLE_MULTI_TENANCY, Boolean.toString(settings.multiTenancy()));
+    env.put(ServerConfig.ENABLE_ES_HARD_DELETE, Boolean.toString(settings.hardDelete()));
     LocalLog localLog = new LocalLog() {
       @Override
       public void info(String message) {
@@ -76,12 +79,14 @@ public final class LocalRun {
     log.info("  Data     : " + server.dataDirectory() + " (kept between runs; -Dfwoa.clean=true starts empty)");
     log.info("  Emulators: DynamoDB " + server.dynamoEndpoint() + ", S3 " + server.s3Endpoint() + ", Cognito "
         + server.cognitoEndpoint());
+    log.info("  Search   : OpenSearch " + server.searchEndpoint() + " (embedded; every write is indexed before "
+        + "it returns)");
     log.info("");
 
     if (settings.exitAfterStartup()) {
       try {
         selfCheck(server.baseUrl(), token);
-        log.info("Self-check passed: /metadata and an authenticated request answered as expected");
+        log.info("Self-check passed: /metadata, an authenticated request and a search answered as expected");
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
@@ -107,9 +112,11 @@ public final class LocalRun {
           .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
       int anonymous = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/Patient/_history")).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (metadata != 200 || history != 200 || anonymous != 401) {
+      int search = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/Patient?name=self-check&_total=accurate"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (metadata != 200 || history != 200 || anonymous != 401 || search != 200) {
         throw new IllegalStateException("Local server self-check failed: /metadata " + metadata
-            + ", authenticated history " + history + ", anonymous history " + anonymous);
+            + ", authenticated history " + history + ", anonymous history " + anonymous + ", search " + search);
       }
     } catch (IOException e) {
       throw new IllegalStateException("Local server self-check failed: " + e.getMessage(), e);
