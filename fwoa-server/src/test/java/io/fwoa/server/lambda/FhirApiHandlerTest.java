@@ -61,6 +61,30 @@ class FhirApiHandlerTest {
   }
 
   @Test
+  void withSearchTheCapabilityStatementListsSearchParametersAndStaysValid() {
+    // A search index is configured (never contacted: the statement is built from the definitions).
+    FhirApiHandler withSearch = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of()),
+        new ServerFactory.Overrides(java.util.function.UnaryOperator.identity(), () -> {
+          throw new AssertionError("the CapabilityStatement needs no search client");
+        })));
+    APIGatewayProxyResponseEvent response = withSearch.handleRequest(get("/metadata", null), null);
+    CapabilityStatement cs = Fhir.jsonParser().parseResource(CapabilityStatement.class, response.getBody());
+    var observation = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Observation"))
+        .findFirst().orElseThrow();
+    assertThat(observation.getInteraction()).extracting(i -> i.getCode().toCode()).contains("search-type");
+    assertThat(observation.getSearchParam()).extracting(p -> p.getName() + ":" + p.getType().toCode())
+        .contains("code:token", "date:date", "subject:reference", "value-quantity:quantity",
+            "code-value-quantity:composite", "_lastUpdated:date", "_text:string");
+    ValidationResult result = validator().validateWithResult(response.getBody());
+    String errors = result.getMessages().stream()
+        .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+        .map(m -> m.getLocationString() + ": " + m.getMessage())
+        .limit(20)
+        .collect(Collectors.joining("\n"));
+    assertThat(errors).as("validation errors").isEmpty();
+  }
+
+  @Test
   void smartDeploymentAdvertisesSmartSecurityWithOAuthUris() {
     FhirApiHandler smart = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of(
         ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2",

@@ -122,7 +122,7 @@ public final class StreamIndexer {
     if (!changes.isEmpty()) {
       failed.addAll(write(new ArrayList<>(changes.values())));
     }
-    LOG.info("Indexed {} change(s) from {} record(s) ({} skipped, {} failed)", changes.size(), records.size(),
+    LOG.debug("Indexed {} change(s) from {} record(s) ({} skipped, {} failed)", changes.size(), records.size(),
         skipped, failed.size());
     return new ArrayList<>(failed);
   }
