@@ -278,6 +278,20 @@ class UserGoalsTest {
   }
 
   @Test
+  void anExistingUsersPasswordFromBeforeTheCurrentPolicyStillGetsAToken() throws Exception {
+    // Made in the console before the policy was tightened: the goal only signs in with it.
+    cognito.admin().adminCreateUser(r -> r.userPoolId(service.poolId()).username("legacy").messageAction("SUPPRESS"));
+    cognito.admin().adminSetUserPassword(r -> r.userPoolId(service.poolId()).username("legacy").password("oldpassword")
+        .permanent(true));
+    userProperties.setProperty("fwoa.password", "oldpassword");
+
+    provision("username", "legacy").execute();
+
+    assertThat(log.text()).contains("added to group practitioner").doesNotContain("password policy");
+    assertThat(cognito.verify(service, printedToken()).getStringListClaim("cognito:groups")).containsExactly("practitioner");
+  }
+
+  @Test
   void aStackThatIsNotDeployedSaysToRunDeployFirst() {
     userProperties.setProperty("fwoa.password", "Correct-Horse-9");
 

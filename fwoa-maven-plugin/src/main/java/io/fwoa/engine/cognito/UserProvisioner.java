@@ -108,9 +108,6 @@ public final class UserProvisioner {
     CognitoPool cognito = new CognitoPool(session, pool.userPoolId());
     UserPoolType description = cognito.describe();
     PasswordRules rules = PasswordRules.of(description.policies() == null ? null : description.policies().passwordPolicy());
-    if (request.password() != null) {
-      requireAcceptable(rules, request.password());
-    }
     boolean tenantAttribute = description.schemaAttributes().stream().anyMatch(a -> TENANT_ATTRIBUTE.equals(a.name()));
     if (request.tenantId() != null && !tenantAttribute) {
       throw new CognitoUserException("User pool " + pool.userPoolId() + " has no " + TENANT_ATTRIBUTE
@@ -118,6 +115,10 @@ public final class UserProvisioner {
     }
 
     Optional<AdminGetUserResponse> existing = cognito.user(request.username());
+    if (request.password() != null && (existing.isEmpty() || request.resetPassword())) {
+      // Only a password that is about to be set must meet the policy (an old one may predate it).
+      requireAcceptable(rules, request.password());
+    }
     return existing.isEmpty()
         ? create(cognito, pool, request, rules, tenantAttribute)
         : update(cognito, pool, request, rules, existing.get());
@@ -155,7 +156,7 @@ public final class UserProvisioner {
     changes.add("created user " + request.username() + " (" + attributesText(attributes) + ")");
     changes.add("set a permanent password" + (generated != null ? " (generated)" : ""));
     changes.add("added to group " + request.group());
-    IdToken token = signIn(cognito, pool, request.username(), password, true);
+    IdToken token = signIn(cognito, pool, request.username(), password);
     return new Result(request.username(), true, generated, changes, token);
   }
 
@@ -174,6 +175,7 @@ public final class UserProvisioner {
     List<String> changes = new ArrayList<>();
     Secret generated = null;
     Secret password = request.password();
+    IdToken token = null;
     if (request.resetPassword()) {
       generated = password == null ? rules.generate(random) : null;
       password = generated != null ? generated : password;
@@ -185,8 +187,9 @@ public final class UserProvisioner {
       changes.add("reset the password" + (generated != null ? " (generated)" : "") + " (-Dfwoa.resetPassword=true)");
     } else {
       // Check the password before changing anything else.
-      signIn(cognito, pool, username, password, false);
+      token = signIn(cognito, pool, username, password);
     }
+    int changesBefore = changes.size();
 
     Map<String, String> current = new LinkedHashMap<>();
     for (AttributeType a : user.userAttributes()) {
@@ -219,7 +222,10 @@ public final class UserProvisioner {
         changes.add("removed from group " + other);
       }
     }
-    IdToken token = signIn(cognito, pool, username, password, true);
+    if (token == null || changes.size() > changesBefore) {
+      // Groups and attributes are claims of the token: sign in again after changing them.
+      token = signIn(cognito, pool, username, password);
+    }
     return new Result(username, false, generated, changes, token);
   }
 
@@ -235,11 +241,11 @@ public final class UserProvisioner {
     }
   }
 
-  /** Signs in; with {@code wantToken} false it only proves the password. */
-  private IdToken signIn(CognitoPool cognito, UserPoolRef pool, String username, Secret password, boolean wantToken) {
+  /** Signs in through the app client, as a user or script would. */
+  private IdToken signIn(CognitoPool cognito, UserPoolRef pool, String username, Secret password) {
     CognitoPool.SignIn result = cognito.signIn(pool.appClientId(), username, password);
     if (result instanceof CognitoPool.Tokens tokens) {
-      return wantToken ? IdToken.parse(tokens.idToken()) : null;
+      return IdToken.parse(tokens.idToken());
     }
     if (result instanceof CognitoPool.Rejected rejected) {
       throw new CognitoUserException("The password given for user " + username + " does not sign in (" + rejected.message()
