@@ -51,6 +51,20 @@ try {
   assert log.contains("OpenSearch Dashboards are only deployed in the 'dev' stage; stage 'prod' has no Dashboards")
 
   assert !log.contains('at io.fwoa.') : 'configuration failures show no stack trace'
+
+  // No password in any file the goals could have written (cognito-local's own database holds them,
+  // build.log is the console, where the generated password is shown once by design, and this test's
+  // own invoker.properties and scripts hold the given ones).
+  def secrets = ['It-Pass-word-1', 'Dash-Board-It-5', 'weakpassword', generated[0]]
+  def emulatorData = new File(basedir, 'target/cognito-local').canonicalPath
+  basedir.eachFileRecurse(groovy.io.FileType.FILES) { f ->
+    if (!(f.name in ['build.log', 'invoker.properties']) && !f.name.endsWith('.groovy')
+        && !f.canonicalPath.startsWith(emulatorData)) {
+      def content = f.getText('ISO-8859-1')
+      secrets.each { secret -> assert !content.contains(secret) : "${secret} found in ${f}" }
+    }
+  }
+  assert !new File(basedir, 'INFO_OUTPUT.log').exists()
   return true
 } finally {
   cognito?.close()
