@@ -129,8 +129,7 @@ public final class UserProvisioner {
     Secret generated = request.password() == null ? rules.generate(random) : null;
     Secret password = generated != null ? generated : request.password();
     Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("email", request.email() != null ? request.email() : request.username().toLowerCase(Locale.ROOT)
-        + "@example.com");
+    attributes.put("email", request.email() != null ? request.email() : placeholderEmail(request.username()));
     attributes.put("email_verified", "true");
     if (tenantAttribute) {
       attributes.put(TENANT_ATTRIBUTE, request.tenantId() != null ? request.tenantId() : DEFAULT_TENANT);
@@ -280,6 +279,16 @@ public final class UserProvisioner {
           + "password policy (" + String.join("; ", problems) + "). The pool requires " + rules.describe()
           + ". Fix it, or give no password to have one generated. Nothing was changed.");
     }
+  }
+
+  /**
+   * FWoA gave its user a dummy address; a per-user one at the reserved example.com domain keeps two
+   * users from claiming the same verified email alias. Mail to it goes nowhere.
+   */
+  static String placeholderEmail(String username) {
+    String local = username.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._+-]", "-").replaceAll("^[.]+|[.]+$", "")
+        .replaceAll("[.]{2,}", ".");
+    return (local.isEmpty() ? "user" : local.length() > 64 ? local.substring(0, 64) : local) + "@example.com";
   }
 
   private static String attributesText(Map<String, String> attributes) {
