@@ -138,7 +138,7 @@ public final class CognitoEmulator implements AutoCloseable {
     return new Pool(poolId, clientId);
   }
 
-  /** Signs in with USER_PASSWORD_AUTH; the ID token, or the Cognito error code. */
+  /** Signs in with USER_PASSWORD_AUTH and returns the ID token (throws the SDK exception Cognito answers with). */
   public String signIn(Pool pool, String username, String password) {
     return admin.initiateAuth(r -> r.clientId(pool.clientId()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
         .authParameters(Map.of("USERNAME", username, "PASSWORD", password))).authenticationResult().idToken();
