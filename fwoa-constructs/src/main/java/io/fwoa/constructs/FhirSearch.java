@@ -287,16 +287,10 @@ public class FhirSearch extends Construct {
   }
 
   private Function createStreamFunction(IKey logKey) {
-    LogGroup logs = LogGroup.Builder.create(this, "StreamIndexerLogs")
-        .encryptionKey(logKey)
-        .retention(props.getLogRetention())
-        .removalPolicy(props.getRemovalPolicy())
-        .build();
-    Role role = Role.Builder.create(this, "StreamIndexerRole")
-        .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-        .description("fwoa DynamoDB stream to search index function (" + props.getStage() + ")")
-        .build();
-    logs.grantWrite(role);
+    FunctionIdentity identity = FunctionIdentity.create(this, "StreamIndexer",
+        "fwoa DynamoDB stream to search index function (" + props.getStage() + ")", logKey, props.getLogRetention(),
+        props.getRemovalPolicy());
+    Role role = identity.role();
     Function fn = Function.Builder.create(this, "StreamIndexer")
         .description("fwoa DynamoDB stream to OpenSearch indexer (" + props.getStage() + ")")
         .runtime(Runtime.JAVA_21)
@@ -306,7 +300,7 @@ public class FhirSearch extends Construct {
         .memorySize(1024)
         .timeout(Duration.minutes(5))
         .tracing(Tracing.ACTIVE)
-        .logGroup(logs)
+        .logGroup(identity.logs())
         .role(role)
         .environment(Map.of(
             "ELASTICSEARCH_DOMAIN_ENDPOINT", "https://" + domain.getDomainEndpoint(),

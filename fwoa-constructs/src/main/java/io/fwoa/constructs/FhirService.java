@@ -60,7 +60,6 @@ import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Code;
@@ -217,18 +216,9 @@ public class FhirService extends Construct {
   }
 
   private Function createFunction() {
-    LogGroup logs = LogGroup.Builder.create(this, "FhirServerLogs")
-        .encryptionKey(logKey)
-        .retention(props.getLogRetention())
-        .removalPolicy(props.getRemovalPolicy())
-        .build();
-    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: write access to
-    // this function's log group only.
-    Role role = Role.Builder.create(this, "FhirServerRole")
-        .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-        .description("fwoa FHIR API function (" + props.getStage() + ")")
-        .build();
-    logs.grantWrite(role);
+    FunctionIdentity identity = FunctionIdentity.create(this, "FhirServer",
+        "fwoa FHIR API function (" + props.getStage() + ")", logKey, props.getLogRetention(), props.getRemovalPolicy());
+    Role role = identity.role();
 
     Map<String, String> env = new HashMap<>();
     env.put("LOG_LEVEL", props.getLogLevel());
@@ -253,7 +243,7 @@ public class FhirService extends Construct {
         .timeout(props.getTimeout())
         .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
         .tracing(Tracing.ACTIVE)
-        .logGroup(logs)
+        .logGroup(identity.logs())
         .role(role)
         .environment(env)
         .build();

@@ -53,6 +53,6 @@ class PluginDescriptorTest {
         assertThat(conf.item(0).getTextContent()).as(goal + " " + name).startsWith("${fwoa.");
       }
     }
-    assertThat(goals).contains("deploy", "diff", "destroy", "info", "synth", "help");
+    assertThat(goals).contains("deploy", "diff", "destroy", "info", "synth", "help", "provision-user", "dashboards-user");
   }
 }
