@@ -81,7 +81,7 @@ public final class NpmPackages {
       }
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().contains("Cannot run program")) {
-        throw new LocalStackException("npm was not found on the PATH: install Node.js (with npm) 18 or newer", e);
+        throw new LocalStackException("npm was not found on the PATH: install Node.js (with npm) 20 or newer", e);
       }
       throw new UncheckedIOException("Could not install " + name + " into " + dir, e);
     } catch (InterruptedException e) {
