@@ -68,6 +68,7 @@ public final class LocalFhirServer implements AutoCloseable {
   private NodeProcess cognitoLocal;
   private EmbeddedOpenSearch openSearch;
   private SearchIndex searchIndex;
+  private volatile LocalStreams streams;
   private Path dataDirectory;
   private Path modules;
 
@@ -166,16 +167,23 @@ public final class LocalFhirServer implements AutoCloseable {
       }
     }
 
-    // Search: the embedded OpenSearch node; each write of the server is fed to the stream handler
-    // (LocalStreams) before it returns, with refresh, so searches see it at once.
+    // Search: the embedded OpenSearch node; the writes of each request are fed to the stream
+    // handler (LocalStreams) before its response is sent, with refresh, so searches see them at once.
     openSearch = track(EmbeddedOpenSearch.start(o.dataDirectory() != null ? data.resolve("opensearch") : null));
     searchIndex = track(LocalSearch.connect(openSearch.endpoint()));
     S3BinaryStore overflow = new S3BinaryStore(() -> ServerFactory.s3Client(config), () -> null, BUCKET, null);
     StreamIndexHandler streamHandler = new StreamIndexHandler(new StreamIndexer(searchIndex, config.hardDelete(), true,
         overflow));
     FhirApi api = ServerFactory.create(config, new ServerFactory.Overrides(
-        dynamo -> new LocalStreams(dynamo, streamHandler), () -> searchIndex));
-    http = track(LocalHttpServer.start(new FhirApiHandler(api), o.port(), config.maxRequestBytes()));
+        dynamo -> streams = new LocalStreams(dynamo, streamHandler), () -> searchIndex));
+    FhirApiHandler handler = new FhirApiHandler(api);
+    http = track(LocalHttpServer.start((event, context) -> {
+      try {
+        return handler.handleRequest(event, context);
+      } finally {
+        streams.flush();
+      }
+    }, o.port(), config.maxRequestBytes()));
   }
 
   private <T extends AutoCloseable> T track(T resource) {

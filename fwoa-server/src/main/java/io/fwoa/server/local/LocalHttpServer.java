@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.fwoa.server.lambda.FhirApiHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,10 +33,11 @@ public final class LocalHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final FhirApiHandler handler;
+  private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
   private final int maxBodyBytes;
 
-  private LocalHttpServer(HttpServer server, ExecutorService executor, FhirApiHandler handler, int maxBodyBytes) {
+  private LocalHttpServer(HttpServer server, ExecutorService executor,
+      RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler, int maxBodyBytes) {
     this.server = server;
     this.executor = executor;
     this.handler = handler;
@@ -43,7 +45,8 @@ public final class LocalHttpServer implements AutoCloseable {
   }
 
   /** Binds 127.0.0.1:port (0 for any free port) and starts serving. */
-  public static LocalHttpServer start(FhirApiHandler handler, int port, int maxBodyBytes) {
+  public static LocalHttpServer start(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+      int port, int maxBodyBytes) {
     // Without TCP_NODELAY small responses wait for the client's delayed ACK (~40 ms each).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server;

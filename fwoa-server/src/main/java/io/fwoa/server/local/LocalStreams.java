@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * DynamoDB Streams for the local stack (dynalite has none): every successful write of the FHIR
- * server becomes the stream record DynamoDB would emit (new image, keys), handed synchronously to
- * the stream Lambda's handler before the write returns. Search is therefore immediately
- * consistent in fwoa:run, through exactly the indexing code the cloud runs.
+ * server becomes the stream record DynamoDB would emit (new image, keys). The records wait in a
+ * queue until {@link #flush()}, which the local HTTP server calls before it sends each response:
+ * one stream event, so one bulk request and one refresh, per request rather than per DynamoDB
+ * write (a 300-entry transaction makes a dozen batch writes). Search is therefore consistent as
+ * soon as a request returns, through exactly the indexing code the cloud runs.
  */
 public final class LocalStreams implements DynamoDbClient {
 
@@ -49,6 +52,8 @@ public final class LocalStreams implements DynamoDbClient {
   private final DynamoDbClient delegate;
   private final StreamIndexHandler handler;
   private final AtomicLong sequence = new AtomicLong(1_000_000);
+  private final ConcurrentLinkedQueue<DynamodbStreamRecord> pending = new ConcurrentLinkedQueue<>();
+  private final Object flushing = new Object();
 
   public LocalStreams(DynamoDbClient delegate, StreamIndexHandler handler) {
     this.delegate = delegate;
@@ -129,16 +134,38 @@ public final class LocalStreams implements DynamoDbClient {
   }
 
   private void emit(List<DynamodbStreamRecord> records) {
-    if (records.isEmpty()) {
-      return;
-    }
-    DynamodbEvent event = new DynamodbEvent();
-    event.setRecords(records);
-    StreamsEventResponse response = handler.handleRequest(event, null);
-    if (response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty()) {
-      // In the cloud these records would be retried and then land in the dead-letter queue.
-      LOG.error("{} stream record(s) could not be indexed; search may miss them (see the log above)",
-          response.getBatchItemFailures().size());
+    pending.addAll(records);
+  }
+
+  /**
+   * Indexes every record written so far, by any thread. Serialized: a flush that finds the queue
+   * empty because another flush took its records waits until that one has indexed them, so the
+   * caller's writes are searchable when it returns.
+   */
+  public void flush() {
+    synchronized (flushing) {
+      List<DynamodbStreamRecord> records = new ArrayList<>();
+      for (DynamodbStreamRecord r; (r = pending.poll()) != null; ) {
+        records.add(r);
+      }
+      if (records.isEmpty()) {
+        return;
+      }
+      DynamodbEvent event = new DynamodbEvent();
+      event.setRecords(records);
+      StreamsEventResponse response;
+      try {
+        response = handler.handleRequest(event, null);
+      } catch (RuntimeException e) {
+        // In the cloud the batch would be retried and then land in the dead-letter queue.
+        LOG.error("{} stream record(s) could not be indexed; search may miss them: {}", records.size(),
+            e.toString());
+        return;
+      }
+      if (response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty()) {
+        LOG.error("{} stream record(s) could not be indexed; search may miss them (see the log above)",
+            response.getBatchItemFailures().size());
+      }
     }
   }
 

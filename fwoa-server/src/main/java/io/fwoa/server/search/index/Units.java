@@ -2,6 +2,9 @@ package io.fwoa.server.search.index;
 
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fhir.ucum.Decimal;
 import org.fhir.ucum.Pair;
 import org.fhir.ucum.UcumEssenceService;
@@ -10,6 +13,11 @@ import org.fhir.ucum.UcumException;
 /**
  * UCUM canonical units, so that a quantity search in one unit finds values stored in another
  * ("5 mg" finds "5000 ug"). Loaded on first use.
+ *
+ * <p>The UCUM library's decimal arithmetic is slow (it was half of the indexing time), so each
+ * unit's conversion factor is computed once, at high precision, and values are multiplied by it.
+ * UCUM conversions other than the special units with offsets (Cel, [degF], which the library
+ * rejects) are multiplications, so this gives the library's results.
  */
 public final class Units {
 
@@ -18,6 +26,13 @@ public final class Units {
   /** A value in canonical units. */
   public record Canonical(double value, String unit) {}
 
+  /** Bounds the cache: units come from user data. */
+  private static final int MAX_CACHED_UNITS = 10_000;
+
+  /** A unit's conversion: canonical value = value × factor. */
+  private record Factor(BigDecimal factor, String unit) {}
+
+  private static final Map<String, Optional<Factor>> FACTORS = new ConcurrentHashMap<>();
   private static volatile UcumEssenceService service;
   private static volatile boolean unavailable;
 
@@ -28,16 +43,27 @@ public final class Units {
     if (value == null || code == null || code.isBlank()) {
       return null;
     }
+    Optional<Factor> f = FACTORS.get(code);
+    if (f == null) {
+      f = Optional.ofNullable(factor(code));
+      if (FACTORS.size() < MAX_CACHED_UNITS) {
+        FACTORS.put(code, f);
+      }
+    }
+    return f.map(x -> new Canonical(value.multiply(x.factor()).doubleValue(), x.unit())).orElse(null);
+  }
+
+  private static Factor factor(String code) {
     UcumEssenceService s = service();
     if (s == null) {
       return null;
     }
     try {
-      Pair p = s.getCanonicalForm(new Pair(new Decimal(value.toPlainString()), code));
+      Pair p = s.getCanonicalForm(new Pair(new Decimal("1.000000000000000000000000"), code));
       if (p == null || p.getValue() == null) {
         return null;
       }
-      return new Canonical(Double.parseDouble(p.getValue().asDecimal()), p.getCode());
+      return new Factor(new BigDecimal(p.getValue().asDecimal()), p.getCode());
     } catch (UcumException | RuntimeException e) {
       return null;
     }
