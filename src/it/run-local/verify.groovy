@@ -9,3 +9,4 @@ assert new File(data, 'local-stack.json').isFile()
 assert new File(data, 'dynamodb').isDirectory()
 assert log =~ /Search   : OpenSearch http:\/\/127\.0\.0\.1:\d+/
 assert new File(data, 'opensearch').isDirectory()
+assert !log.contains('could not be evaluated') // every search parameter evaluates with the plugin's classpath

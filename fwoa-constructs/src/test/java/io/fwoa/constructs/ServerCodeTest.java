@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,37 @@ class ServerCodeTest {
       assertThat(zip.getEntry("io/fwoa/server/lambda/StreamIndexHandler.class")).isNotNull();
     }
     assertThat(ServerCode.bundledJar()).isEqualTo(jar);
+  }
+
+  /**
+   * The search index documents the stream Lambda writes, built from the jar alone (an isolated
+   * class loader, as in the Lambda runtime): every library the FHIRPath evaluation needs must be
+   * in the jar, not only on the test classpath.
+   */
+  @Test
+  void theBundledJarBuildsSearchDocumentsOnItsOwn() throws Exception {
+    String observation = """
+        {"resourceType":"Observation","id":"o1","status":"final",
+         "code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},
+         "subject":{"reference":"Patient/p1"},
+         "valueQuantity":{"value":5.4,"system":"http://unitsofmeasure.org","code":"mg"}}""";
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try (URLClassLoader jar = new URLClassLoader(new URL[] {ServerCode.bundledJar().toUri().toURL()},
+        ClassLoader.getPlatformClassLoader())) {
+      thread.setContextClassLoader(jar);
+      Class<?> documents = jar.loadClass("io.fwoa.server.search.index.Documents");
+      Object built = documents.getMethod("build", String.class, String.class, String.class, long.class,
+          Instant.class, String.class).invoke(documents.getConstructor().newInstance(), null, "Observation", "o1",
+          1L, Instant.parse("2026-01-01T00:00:00Z"), observation);
+      assertThat(built.toString())
+          .contains("http://loinc.org|8480-6")
+          .contains("Patient/p1")
+          .contains("\"status\"")
+          .contains("0.0054");
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   @Test

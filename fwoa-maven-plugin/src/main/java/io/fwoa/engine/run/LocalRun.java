@@ -11,9 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * fwoa:run's engine: the whole FHIR service on this machine (dynalite, s3rver, cognito-local, an
@@ -79,14 +84,15 @@ public final class LocalRun {
     log.info("  Data     : " + server.dataDirectory() + " (kept between runs; -Dfwoa.clean=true starts empty)");
     log.info("  Emulators: DynamoDB " + server.dynamoEndpoint() + ", S3 " + server.s3Endpoint() + ", Cognito "
         + server.cognitoEndpoint());
-    log.info("  Search   : OpenSearch " + server.searchEndpoint() + " (embedded; every write is indexed before "
-        + "it returns)");
+    log.info("  Search   : OpenSearch " + server.searchEndpoint() + " (embedded; every request's writes are "
+        + "indexed before it returns)");
     log.info("");
 
     if (settings.exitAfterStartup()) {
       try {
         selfCheck(server.baseUrl(), token);
-        log.info("Self-check passed: /metadata, an authenticated request and a search answered as expected");
+        log.info("Self-check passed: /metadata, authenticated and anonymous requests, and a Patient created, found by "
+            + "search and deleted");
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
@@ -103,26 +109,72 @@ public final class LocalRun {
     }
   }
 
+  /**
+   * What a user would try first: the CapabilityStatement, an authenticated and an anonymous
+   * request, and a resource that is created, found by search (through the indexing path the
+   * stream Lambda runs) and deleted again.
+   */
   private static void selfCheck(String baseUrl, String token) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     try {
-      int metadata = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metadata")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-      int history = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/Patient/_history"))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-      int anonymous = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/Patient/_history")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-      int search = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/Patient?name=self-check&_total=accurate"))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (metadata != 200 || history != 200 || anonymous != 401 || search != 200) {
-        throw new IllegalStateException("Local server self-check failed: /metadata " + metadata
-            + ", authenticated history " + history + ", anonymous history " + anonymous + ", search " + search);
+      List<String> problems = new ArrayList<>();
+      expect(problems, "/metadata", send(http, HttpRequest.newBuilder(URI.create(baseUrl + "/metadata"))), 200);
+      expect(problems, "authenticated history", send(http, authorized(baseUrl + "/Patient/_history", token)), 200);
+      expect(problems, "anonymous history",
+          send(http, HttpRequest.newBuilder(URI.create(baseUrl + "/Patient/_history"))), 401);
+      String family = "fwoa-self-check-" + UUID.randomUUID().toString().substring(0, 8);
+      HttpResponse<String> created = send(http, authorized(baseUrl + "/Patient", token)
+          .header("Content-Type", "application/fhir+json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}")));
+      expect(problems, "create", created, 201);
+      if (created.statusCode() == 201) {
+        Matcher id = Pattern.compile("/Patient/([^/]+)/_history/").matcher(
+            created.headers().firstValue("Location").orElse(""));
+        String search = baseUrl + "/Patient?family=" + family + "&_total=accurate";
+        expectTotal(problems, "search for the created Patient", send(http, authorized(search, token)), 1);
+        if (id.find()) {
+          expect(problems, "delete", send(http, authorized(baseUrl + "/Patient/" + id.group(1), token).DELETE()),
+              204, 200);
+          expectTotal(problems, "search after the delete", send(http, authorized(search, token)), 0);
+        } else {
+          problems.add("create: no Location header");
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("Local server self-check failed: " + String.join("; ", problems));
       }
     } catch (IOException e) {
       throw new IllegalStateException("Local server self-check failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted during the self-check", e);
+    }
+  }
+
+  private static HttpRequest.Builder authorized(String url, String token) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+  }
+
+  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void expect(List<String> problems, String what, HttpResponse<String> response, int... statuses) {
+    for (int s : statuses) {
+      if (response.statusCode() == s) {
+        return;
+      }
+    }
+    problems.add(what + " answered " + response.statusCode() + " (expected " + statuses[0] + ")");
+  }
+
+  private static void expectTotal(List<String> problems, String what, HttpResponse<String> response, int total) {
+    Matcher m = Pattern.compile("\"total\"\\s*:\\s*(\\d+)").matcher(response.body());
+    if (response.statusCode() != 200 || !m.find() || Integer.parseInt(m.group(1)) != total) {
+      problems.add(what + " answered " + response.statusCode() + " with total "
+          + (m.find(0) ? m.group(1) : "none") + " (expected " + total + ")");
     }
   }
 }
