@@ -2,7 +2,7 @@
 # Benchmark of the deploy engine against the in-memory CloudFormation/S3 fake (not a test).
 #
 # Prints, for the production example (stage prod, backup stack):
-#   - wall time of a first `mvn fwoa:deploy` (synthesis, toolkit stack, 47 MiB code upload, two stacks)
+#   - wall time of a first `mvn fwoa:deploy` (synthesis, toolkit stack, Lambda code upload, two stacks)
 #   - wall time, engine time after synthesis and AWS API calls of a no-op redeploy
 #     (targets: <= 3 CloudFormation calls, no S3 call, <= 2 s beyond synthesis)
 #
