@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fwoa.server.auth.Principal;
 import io.fwoa.server.auth.RbacAuthorizer;
+import io.fwoa.server.conditional.SearchConditionalResolver;
 import io.fwoa.server.conditional.StorageConditionalResolver;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.interaction.Interactions;
+import io.fwoa.server.lambda.StreamIndexHandler;
 import io.fwoa.server.local.LocalFhirServer;
+import io.fwoa.server.local.LocalStreams;
+import io.fwoa.server.search.SearchService;
+import io.fwoa.server.search.stream.StreamIndexer;
 import io.fwoa.server.storage.dynamo.DynamoResourceStore;
 import io.fwoa.server.storage.dynamo.TableSchema;
 import io.fwoa.server.support.LocalStack;
@@ -18,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,8 @@ class MultiTenancyTest {
   private DynamoResourceStore store;
   private String table;
   private FhirApi api;
+  private FhirApi searchingApi;
+  private LocalStreams streams;
 
   @BeforeEach
   void setUp(LocalFhirServer server) {
@@ -47,6 +56,15 @@ class MultiTenancyTest {
     api = new FhirApi(ServerConfig.fromEnvironment(env),
         request -> new Principal("sub", "user", Set.of("practitioner"), request.header("X-Test-Tenant")),
         new RbacAuthorizer(), new Interactions(store, new StorageConditionalResolver(store), null, Clock.systemUTC()));
+    // The same API with search: writes reach the embedded node through the stream handler.
+    streams = new LocalStreams(dynamo, new StreamIndexHandler(new StreamIndexer(server.searchIndex(), false, true,
+        null)));
+    DynamoResourceStore indexedStore = new DynamoResourceStore(streams, table, null);
+    SearchService search = new SearchService(server::searchIndex);
+    searchingApi = new FhirApi(ServerConfig.fromEnvironment(env),
+        request -> new Principal("sub", "user", Set.of("practitioner"), request.header("X-Test-Tenant")),
+        new RbacAuthorizer(), new Interactions(indexedStore, new SearchConditionalResolver(indexedStore, search), null,
+            Clock.systemUTC()), search);
   }
 
   @AfterEach
@@ -57,12 +75,39 @@ class MultiTenancyTest {
   }
 
   private ApiResponse call(String method, String path, String tenantClaim, String body) {
+    return call(api, method, path, Map.of(), tenantClaim, body);
+  }
+
+  private ApiResponse search(String tenant, String type, Map<String, List<String>> query) {
+    return call(searchingApi, "GET", "/tenant/" + tenant + "/" + type, query, tenant, null);
+  }
+
+  private String create(String tenant, String body) {
+    ApiResponse created = call(searchingApi, "POST", "/tenant/" + tenant + "/"
+        + body.replaceAll("(?s).*\"resourceType\":\"(\\w+)\".*", "$1"), Map.of(), tenant, body);
+    streams.flush();
+    assertThat(created.status()).isEqualTo(201);
+    return created.headers().get("Location").split("/")[7];
+  }
+
+  private static List<String> ids(ApiResponse bundle) {
+    assertThat(bundle.status()).isEqualTo(200);
+    Matcher m = Pattern.compile("\"fullUrl\":\"[^\"]*/([A-Za-z]+/[^\"/]+)\"").matcher(bundle.body());
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  private ApiResponse call(FhirApi target, String method, String path, Map<String, List<String>> query,
+      String tenantClaim, String body) {
     Map<String, String> headers = new HashMap<>();
     if (tenantClaim != null) {
       headers.put("X-Test-Tenant", tenantClaim);
     }
     headers.put("Content-Type", "application/fhir+json");
-    return api.handle(new ApiRequest(method, path, headers, Map.of(), body, "https://api.example.org/dev"));
+    return target.handle(new ApiRequest(method, path, headers, query, body, "https://api.example.org/dev"));
   }
 
   @Test
@@ -83,5 +128,25 @@ class MultiTenancyTest {
     assertThat(t1History.body()).contains(id).contains("/tenant/t1/Patient/" + id);
     assertThat(List.of(call("GET", "/metadata", null, null).status(), call("GET", "/tenant/t9/metadata", null, null)
         .status())).containsOnly(200);
+  }
+
+  @Test
+  void searchesSeeOnlyTheCallersTenant() {
+    String family = "Tenantson" + UUID.randomUUID().toString().substring(0, 8);
+    String p1 = create("t1", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+    String p2 = create("t2", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+    // Tenant t2 writes an Observation that points at t1's patient id.
+    String o2 = create("t2", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+        + "\"subject\":{\"reference\":\"Patient/" + p1 + "\"}}");
+
+    assertThat(ids(search("t1", "Patient", Map.of("family", List.of(family))))).containsExactly("Patient/" + p1);
+    assertThat(ids(search("t2", "Patient", Map.of("family", List.of(family))))).containsExactly("Patient/" + p2);
+    // Neither reverse chains nor includes cross over.
+    assertThat(ids(search("t1", "Patient", Map.of("family", List.of(family),
+        "_has:Observation:subject:status", List.of("final"))))).isEmpty();
+    assertThat(ids(search("t1", "Patient", Map.of("_id", List.of(p1), "_revinclude",
+        List.of("Observation:subject"))))).containsExactly("Patient/" + p1);
+    assertThat(ids(search("t2", "Observation", Map.of("_id", List.of(o2), "_include",
+        List.of("Observation:subject"))))).containsExactly("Observation/" + o2);
   }
 }
