@@ -181,7 +181,10 @@ public final class LocalFhirServer implements AutoCloseable {
       try {
         return handler.handleRequest(event, context);
       } finally {
-        streams.flush();
+        LocalStreams s = streams;
+        if (s != null) {
+          s.flush();
+        }
       }
     }, o.port(), config.maxRequestBytes()));
   }

@@ -1,11 +1,11 @@
 package io.fwoa.server.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.fwoa.server.lambda.FhirApiHandler;
 import java.io.IOException;
 import java.io.InputStream;
