@@ -12,9 +12,16 @@ import io.fwoa.server.storage.ResourceStore;
 import io.fwoa.server.storage.StoredVersion;
 import io.fwoa.server.storage.VersionConflictException;
 import io.fwoa.server.storage.VersionWrite;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -108,8 +115,11 @@ public final class Interactions {
   // ------------------------------------------------------------------ create
 
   public Result create(String tenant, String type, Resource resource, String ifNoneExist) {
-    if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-      Set<String> matches = resolver.resolve(tenant, type, SearchCriteria.parse(conditionQuery(ifNoneExist)));
+    String id = UUID.randomUUID().toString();
+    boolean conditional = ifNoneExist != null && !ifNoneExist.isBlank();
+    if (conditional) {
+      SearchCriteria criteria = SearchCriteria.parse(conditionQuery(ifNoneExist));
+      Set<String> matches = resolver.resolve(tenant, type, criteria);
       if (matches.size() > 1) {
         throw FhirException.preconditionFailed("If-None-Exist '" + ifNoneExist + "' matches " + matches.size()
             + " resources");
@@ -118,15 +128,47 @@ public final class Interactions {
         StoredVersion existing = store.current(new ResourceKey(tenant, type, matches.iterator().next())).orElseThrow();
         return new Result(200, existing, binaries.present(existing, false));
       }
+      // Between the search above and the write below another client may create the same resource
+      // (and in the cloud the search index trails the table). Every create under one condition
+      // therefore tries the same id, derived from the condition: one wins, the others get its
+      // resource back.
+      id = conditionalId(tenant, type, criteria);
     }
-    ResourceKey key = new ResourceKey(tenant, type, UUID.randomUUID().toString());
+    ResourceKey key = new ResourceKey(tenant, type, id);
     StoredVersion v = newVersion(key, resource, 1, "POST");
     try {
-      store.write(new VersionWrite(v, Identifiers.values(resource), true));
+      store.write(new VersionWrite(v, Identifiers.values(resource), !conditional));
     } catch (VersionConflictException e) {
-      throw FhirException.conflict("Generated id collided; retry the create");
+      if (!conditional) {
+        throw FhirException.conflict("Generated id collided; retry the create");
+      }
+      Optional<StoredVersion> winner = store.current(key);
+      if (winner.isPresent() && !winner.get().deleted() && winner.get().versionId() == 1) {
+        return new Result(200, winner.get(), binaries.present(winner.get(), false));
+      }
+      // An earlier resource made under this condition has since been changed or deleted, and the
+      // search says it no longer matches: this one gets a fresh id.
+      return create(tenant, type, resource, null);
     }
     return new Result(201, v, binaries.present(v, true));
+  }
+
+  /** The id every create under this condition tries first: a name-based UUID of the condition. */
+  static String conditionalId(String tenant, String type, SearchCriteria criteria) {
+    List<String> parameters = new ArrayList<>();
+    criteria.parameters().forEach(p -> parameters.add(p.getKey() + "=" + p.getValue()));
+    Collections.sort(parameters);
+    String name = (tenant == null ? "" : tenant) + "\n" + type + "\n" + String.join("&", parameters);
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    hash[6] = (byte) ((hash[6] & 0x0f) | 0x80); // version 8 (custom), RFC 9562
+    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
+    ByteBuffer b = ByteBuffer.wrap(hash);
+    return new UUID(b.getLong(), b.getLong()).toString();
   }
 
   // ------------------------------------------------------------------ update

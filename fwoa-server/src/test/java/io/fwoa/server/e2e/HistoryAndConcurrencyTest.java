@@ -187,4 +187,80 @@ class HistoryAndConcurrencyTest {
     assertThat(history.getEntry()).extracting(e -> ((Patient) e.getResource()).getNameFirstRep().getFamily())
         .contains("writer-0", "writer-9");
   }
+
+  /**
+   * 20 clients create "the patient with identifier X" at once with If-None-Exist: one resource is
+   * created, every other client gets that same resource back (200), none a duplicate.
+   */
+  @Test
+  void concurrentConditionalCreatesMakeOneResource() throws Exception {
+    String value = UUID.randomUUID().toString();
+    String token = server.token("practitioner");
+    String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:race\",\"value\":\"" + value
+        + "\"}]}";
+    int writers = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(writers);
+    List<Future<HttpResponse<String>>> results = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      results.add(pool.submit(() -> {
+        ready.countDown();
+        ready.await();
+        return Http.send("POST", server.baseUrl() + "/Patient", token, "application/fhir+json", body,
+            Map.of("If-None-Exist", "identifier=urn:race|" + value));
+      }));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Future<HttpResponse<String>> f : results) {
+      HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
+      statuses.add(r.statusCode());
+      if (r.statusCode() / 100 == 2) {
+        ids.add(Fhir.jsonParser().parseResource(Patient.class, r.body()).getIdElement().getIdPart());
+      }
+    }
+    pool.shutdown();
+
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s != 201).containsOnly(200);
+    assertThat(ids).hasSize(1);
+    Bundle found = client.search().forResource(Patient.class)
+        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:race", value)).returnBundle(Bundle.class)
+        .execute();
+    assertThat(found.getEntry()).hasSize(1);
+  }
+
+  /** The condition's id is only a first try: once its resource no longer matches, creates go on. */
+  @Test
+  void conditionalCreatesAfterTheFirstResourceChangedOrWasDeletedCreateAgain() {
+    String value = UUID.randomUUID().toString();
+    String token = server.token("practitioner");
+    String url = server.baseUrl() + "/Patient";
+    Map<String, String> condition = Map.of("If-None-Exist", "identifier=urn:seq|" + value);
+    String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:seq\",\"value\":\"" + value
+        + "\"}]}";
+
+    HttpResponse<String> first = Http.send("POST", url, token, "application/fhir+json", body, condition);
+    assertThat(first.statusCode()).isEqualTo(201);
+    String id1 = Fhir.jsonParser().parseResource(Patient.class, first.body()).getIdElement().getIdPart();
+    HttpResponse<String> again = Http.send("POST", url, token, "application/fhir+json", body, condition);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(Fhir.jsonParser().parseResource(Patient.class, again.body()).getIdElement().getIdPart()).isEqualTo(id1);
+
+    // The first resource stops matching: the next conditional create makes a new resource.
+    assertThat(Http.send("PUT", url + "/" + id1, token, "application/fhir+json",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + id1 + "\",\"identifier\":[{\"system\":\"urn:seq\","
+            + "\"value\":\"other\"}]}").statusCode()).isEqualTo(200);
+    HttpResponse<String> second = Http.send("POST", url, token, "application/fhir+json", body, condition);
+    assertThat(second.statusCode()).isEqualTo(201);
+    String id2 = Fhir.jsonParser().parseResource(Patient.class, second.body()).getIdElement().getIdPart();
+    assertThat(id2).isNotEqualTo(id1);
+
+    // And once that one is deleted, again.
+    assertThat(Http.send("DELETE", url + "/" + id2, token, null, null).statusCode()).isIn(200, 204);
+    HttpResponse<String> third = Http.send("POST", url, token, "application/fhir+json", body, condition);
+    assertThat(third.statusCode()).isEqualTo(201);
+    assertThat(Fhir.jsonParser().parseResource(Patient.class, third.body()).getIdElement().getIdPart())
+        .isNotIn(id1, id2);
+  }
 }
