@@ -1,5 +1,6 @@
 package io.fwoa.server.binary;
 
+import io.fwoa.server.config.Lazy;
 import io.fwoa.server.storage.DocumentOverflow;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -98,34 +99,5 @@ public final class S3BinaryStore implements BinaryStore, DocumentOverflow {
     return presignerClient.get().presignGetObject(b -> b.signatureDuration(URL_LIFETIME)
         .getObjectRequest(g -> g.bucket(bucket).key(contentKey)))
         .url().toString();
-  }
-
-  /** A thread-safe memoizing supplier. */
-  private static final class Lazy<T> implements Supplier<T> {
-    private final Supplier<T> factory;
-    private volatile T value;
-
-    private Lazy(Supplier<T> factory) {
-      this.factory = factory;
-    }
-
-    static <T> Lazy<T> of(Supplier<T> factory) {
-      return new Lazy<>(factory);
-    }
-
-    @Override
-    public T get() {
-      T v = value;
-      if (v == null) {
-        synchronized (this) {
-          v = value;
-          if (v == null) {
-            v = factory.get();
-            value = v;
-          }
-        }
-      }
-      return v;
-    }
   }
 }

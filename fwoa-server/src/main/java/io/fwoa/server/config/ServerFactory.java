@@ -68,7 +68,7 @@ public final class ServerFactory {
             binaries))
         .orElse(null);
     Supplier<SearchIndex> index = overrides.search() != null ? overrides.search()
-        : config.searchEndpoint().map(endpoint -> once(() -> new SearchIndex(CloudTransport.create(endpoint,
+        : config.searchEndpoint().map(endpoint -> Lazy.of(() -> new SearchIndex(CloudTransport.create(endpoint,
             config.region())))).orElse(null);
     SearchService search = index == null ? null : new SearchService(index);
     ConditionalResolver resolver = store == null ? null
@@ -85,27 +85,6 @@ public final class ServerFactory {
     S3BinaryStore overflow = config.binaryBucket().map(bucket -> s3(config, bucket)).orElse(null);
     return new StreamIndexer(new SearchIndex(CloudTransport.create(endpoint, config.region())), config.hardDelete(),
         false, overflow);
-  }
-
-  /** A supplier that builds its value on first use, once. */
-  public static <T> Supplier<T> once(Supplier<T> factory) {
-    return new Supplier<>() {
-      private volatile T value;
-
-      @Override
-      public T get() {
-        T v = value;
-        if (v == null) {
-          synchronized (this) {
-            if (value == null) {
-              value = factory.get();
-            }
-            v = value;
-          }
-        }
-        return v;
-      }
-    };
   }
 
   static Authenticator authenticator(ServerConfig config) {

@@ -3,6 +3,7 @@ package io.fwoa.server.search;
 import ca.uhn.fhir.parser.IParser;
 import io.fwoa.server.api.FhirException;
 import io.fwoa.server.conditional.SearchCriteria;
+import io.fwoa.server.config.Lazy;
 import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.search.opensearch.SearchIndex;
 import io.fwoa.server.search.query.ParsedSearch;
@@ -35,24 +36,14 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class SearchService {
 
-  private final Supplier<SearchIndex> index;
-  private volatile SearchEngine engine;
+  private final Supplier<SearchEngine> engine;
 
   public SearchService(Supplier<SearchIndex> index) {
-    this.index = index;
+    this.engine = Lazy.of(() -> new SearchEngine(index.get()));
   }
 
   public SearchEngine engine() {
-    SearchEngine e = engine;
-    if (e == null) {
-      synchronized (this) {
-        if (engine == null) {
-          engine = new SearchEngine(index.get());
-        }
-        e = engine;
-      }
-    }
-    return e;
+    return engine.get();
   }
 
   /**

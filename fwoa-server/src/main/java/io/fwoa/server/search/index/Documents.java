@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DomainResource;
@@ -43,6 +44,8 @@ public final class Documents {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /** Most combinations a composite parameter indexes per resource. */
   private static final int MAX_COMBINATIONS = 200;
+  private static final Pattern TAGS = Pattern.compile("<[^>]*>");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
 
   private final Map<String, ExpressionNode> parsed = new ConcurrentHashMap<>();
   private final Map<String, List<String>> branches = new ConcurrentHashMap<>();
@@ -69,8 +72,8 @@ public final class Documents {
     }
     ObjectNode ft = doc.putObject("ft");
     if (resource instanceof DomainResource dr && dr.hasText() && dr.getText().hasDiv()) {
-      ft.put("text", Fhir.context().newXmlParser().setPrettyPrint(false)
-          .encodeToString(dr.getText().getDiv()).replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim());
+      String xhtml = Fhir.context().newXmlParser().setPrettyPrint(false).encodeToString(dr.getText().getDiv());
+      ft.put("text", SPACES.matcher(TAGS.matcher(xhtml).replaceAll(" ")).replaceAll(" ").trim());
     }
     try {
       JsonNode tree = MAPPER.readTree(resourceJson);

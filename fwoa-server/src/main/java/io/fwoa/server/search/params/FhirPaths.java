@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import io.fwoa.server.config.Lazy;
 import io.fwoa.server.fhir.Fhir;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
  */
 public final class FhirPaths {
 
-  private static volatile FhirPaths instance;
+  private static final Lazy<FhirPaths> INSTANCE = Lazy.of(FhirPaths::new);
 
   private final FHIRPathEngine engine;
 
@@ -49,16 +50,7 @@ public final class FhirPaths {
   }
 
   public static FhirPaths get() {
-    FhirPaths p = instance;
-    if (p == null) {
-      synchronized (FhirPaths.class) {
-        if (instance == null) {
-          instance = new FhirPaths();
-        }
-        p = instance;
-      }
-    }
-    return p;
+    return INSTANCE.get();
   }
 
   public ExpressionNode parse(String expression) {
