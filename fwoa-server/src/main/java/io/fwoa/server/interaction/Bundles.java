@@ -45,6 +45,7 @@ public final class Bundles {
    */
   public Bundle batch(Bundle bundle, Function<BundleEntryComponent, BundleEntryComponent> dispatch) {
     checkSize(bundle);
+    FullUrls.requireUnique(bundle, false);
     Bundle out = new Bundle();
     out.setType(BundleType.BATCHRESPONSE);
     for (BundleEntryComponent entry : bundle.getEntry()) {

@@ -79,6 +79,7 @@ final class TransactionProcessor {
   }
 
   Bundle process(Bundle bundle, String tenant, AccessCheck access, boolean representation) {
+    FullUrls.requireUnique(bundle, true);
     List<Entry> entries = parse(bundle, access);
     List<Entry> ordered = new ArrayList<>(entries);
     ordered.sort(Comparator.comparingInt((Entry e) -> order(e.method)).thenComparingInt(e -> e.index));

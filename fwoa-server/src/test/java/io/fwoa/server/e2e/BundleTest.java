@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -206,6 +207,74 @@ class BundleTest {
     long copies = all.getEntry().stream().filter(e -> e.getResource() instanceof Organization o
         && o.getIdentifierFirstRep().getValue() != null && o.getIdentifierFirstRep().getValue().equals(value)).count();
     assertThat(copies).isEqualTo(1);
+  }
+
+  /**
+   * Two entries with one fullUrl: a reference to it could mean either, so the transaction is
+   * refused (naming the fullUrl and both entries) and nothing is written.
+   */
+  @Test
+  void transactionWithDuplicateFullUrlsIsRejected() {
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    String marker = "dup-" + UUID.randomUUID();
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    for (int i = 0; i < 2; i++) {
+      Patient p = new Patient();
+      p.addIdentifier().setSystem("urn:fwoa:dup").setValue(marker + "-" + i);
+      tx.addEntry().setFullUrl(urn).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().setText(marker);
+    o.setSubject(new Reference(urn));
+    tx.addEntry().setResource(o).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+
+    HttpResponse<String> r = Http.send("POST", server.baseUrl(), server.token("practitioner"),
+        "application/fhir+json", Fhir.toJson(tx));
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    OperationOutcome outcome = Fhir.jsonParser().parseResource(OperationOutcome.class, r.body());
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(urn).contains("entries 0 and 1");
+    for (int i = 0; i < 2; i++) {
+      Bundle found = client.search().forResource(Patient.class)
+          .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:fwoa:dup", marker + "-" + i))
+          .returnBundle(Bundle.class).execute();
+      assertThat(found.getEntry()).as("patient %d", i).isEmpty();
+    }
+  }
+
+  /**
+   * fullUrl uniqueness (bdl-7) is a rule for every bundle, batches too; entries of one fullUrl
+   * with different meta.versionId are the exception the rule allows.
+   */
+  @Test
+  void batchWithDuplicateFullUrlsIsRejectedUnlessTheVersionsDiffer() {
+    String id = "bdl7-" + UUID.randomUUID().toString().substring(0, 8);
+    String fullUrl = server.baseUrl() + "/Patient/" + id;
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    for (int i = 0; i < 2; i++) {
+      Patient p = new Patient();
+      p.setId(id);
+      p.addName().setFamily("Version" + i);
+      batch.addEntry().setFullUrl(fullUrl).setResource(p).getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient/" + id);
+    }
+
+    HttpResponse<String> r = Http.send("POST", server.baseUrl(), server.token("practitioner"),
+        "application/fhir+json", Fhir.toJson(batch));
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(Fhir.jsonParser().parseResource(OperationOutcome.class, r.body()).getIssueFirstRep().getDiagnostics())
+        .contains(fullUrl).contains("entries 0 and 1").contains("bdl-7");
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+
+    batch.getEntry().get(0).getResource().getMeta().setVersionId("1");
+    batch.getEntry().get(1).getResource().getMeta().setVersionId("2");
+    Bundle response = client.transaction().withBundle(batch).execute();
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+        .containsExactly("201", "200");
+    assertThat(client.read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
+        .isEqualTo("Version1");
   }
 
   static Bundle syntheaLikeBundle(int clinicalResources) {
