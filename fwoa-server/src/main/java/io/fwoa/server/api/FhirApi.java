@@ -13,6 +13,7 @@ import io.fwoa.server.interaction.Interactions;
 import io.fwoa.server.interaction.Interactions.Result;
 import io.fwoa.server.interaction.Resources;
 import io.fwoa.server.interaction.Responses;
+import io.fwoa.server.interaction.ServerBase;
 import io.fwoa.server.search.SearchService;
 import io.fwoa.server.search.opensearch.SearchUnavailableException;
 import io.fwoa.server.storage.DocumentTooLargeException;
@@ -303,7 +304,8 @@ public final class FhirApi {
     Bundle out;
     if (bundle.getType() == BundleType.TRANSACTION) {
       authorize(c, Interaction.TRANSACTION, null);
-      out = bundles.transaction(bundle, c.tenant(), (interaction, type) -> authorize(c, interaction, type),
+      out = bundles.transaction(bundle, new ServerBase(c.request().baseUrl(), c.tenant()),
+          (interaction, type) -> authorize(c, interaction, type),
           representation);
     } else if (bundle.getType() == BundleType.BATCH) {
       authorize(c, Interaction.BATCH, null);

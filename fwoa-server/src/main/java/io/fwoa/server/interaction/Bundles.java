@@ -32,10 +32,14 @@ public final class Bundles {
     void check(Interaction interaction, String type);
   }
 
-  /** Processes a transaction: all entries or none. */
-  public Bundle transaction(Bundle bundle, String tenant, AccessCheck access, boolean representation) {
+  /**
+   * Processes a transaction: all entries or none.
+   *
+   * @param base this server's base as the caller addressed it, and the caller's tenant
+   */
+  public Bundle transaction(Bundle bundle, ServerBase base, AccessCheck access, boolean representation) {
     checkSize(bundle);
-    return transactions.process(bundle, tenant, access::check, representation);
+    return transactions.process(bundle, base, access::check, representation);
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The request URL of a bundle entry, relative to the base: {@code Type}, {@code Type/id},
- * {@code Type/id/_history/vid}, {@code Type?criteria}; absolute URLs are cut down to that.
+ * {@code Type/id/_history/vid}, {@code Type?criteria}; absolute URLs only under this server's base
+ * for the caller's tenant ({@link ServerBase}).
  *
  * @param type resource type (null for system-level)
  * @param id logical id, or null
@@ -19,11 +20,15 @@ import java.util.List;
  */
 record EntryUrl(String type, String id, String versionId, boolean history, String query) {
 
-  static EntryUrl parse(String url) {
+  /**
+   * @param base this server's base and the caller's tenant: an absolute URL must be under it
+   * @throws FhirException 400 for an unreadable URL, or an absolute one of another server or tenant
+   */
+  static EntryUrl parse(String url, ServerBase base) {
     if (url == null || url.isBlank()) {
       throw FhirException.badRequest("A bundle entry needs request.url");
     }
-    String path = url.trim();
+    String path = base.relative(url.trim());
     String query = null;
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -32,20 +37,6 @@ record EntryUrl(String type, String id, String versionId, boolean history, Strin
     }
     List<String> segments = new ArrayList<>(Arrays.asList(path.split("/")));
     segments.removeIf(String::isEmpty);
-    if (path.contains("://")) {
-      // Absolute: keep what follows the first resource type segment's predecessor.
-      int typeAt = -1;
-      for (int i = 0; i < segments.size(); i++) {
-        if (Fhir.context().getResourceTypes().contains(segments.get(i))) {
-          typeAt = i;
-          break;
-        }
-      }
-      if (typeAt < 0) {
-        throw FhirException.badRequest("Cannot read the request URL '" + url + "'");
-      }
-      segments = segments.subList(typeAt, segments.size());
-    }
     if (segments.isEmpty()) {
       return new EntryUrl(null, null, null, false, query);
     }

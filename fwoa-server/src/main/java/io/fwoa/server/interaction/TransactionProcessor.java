@@ -78,9 +78,10 @@ final class TransactionProcessor {
     }
   }
 
-  Bundle process(Bundle bundle, String tenant, AccessCheck access, boolean representation) {
+  Bundle process(Bundle bundle, ServerBase base, AccessCheck access, boolean representation) {
     FullUrls.requireUnique(bundle, true);
-    List<Entry> entries = parse(bundle, access);
+    String tenant = base.tenant();
+    List<Entry> entries = parse(bundle, base, access);
     List<Entry> ordered = new ArrayList<>(entries);
     ordered.sort(Comparator.comparingInt((Entry e) -> order(e.method)).thenComparingInt(e -> e.index));
 
@@ -133,7 +134,7 @@ final class TransactionProcessor {
     };
   }
 
-  private List<Entry> parse(Bundle bundle, AccessCheck access) {
+  private List<Entry> parse(Bundle bundle, ServerBase base, AccessCheck access) {
     List<Entry> entries = new ArrayList<>();
     int i = 0;
     for (BundleEntryComponent source : bundle.getEntry()) {
@@ -144,7 +145,7 @@ final class TransactionProcessor {
       HTTPVerb method = source.getRequest().getMethod();
       EntryUrl url;
       try {
-        url = EntryUrl.parse(source.getRequest().getUrl());
+        url = EntryUrl.parse(source.getRequest().getUrl(), base);
       } catch (FhirException e) {
         throw FhirException.badRequest(where + ": " + e.getMessage());
       }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -275,6 +276,43 @@ class BundleTest {
         .containsExactly("201", "200");
     assertThat(client.read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
         .isEqualTo("Version1");
+  }
+
+  /**
+   * An absolute entry URL names a server and a base: one that is not this server's is refused,
+   * never applied here under the same relative path. This server's own base keeps working.
+   */
+  @Test
+  void transactionEntryUrlsOfAnotherHostOrBaseAreRejected() {
+    String id = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> refused = Map.of(
+        "http://elsewhere.example/Patient/" + id, "not this server's base",
+        "https://elsewhere.example/fhir/Patient/" + id, "not this server's base",
+        server.baseUrl().replace("127.0.0.1", "localhost") + "/Patient/" + id, "not this server's base",
+        // the local base is the root: what follows it must be a resource type
+        server.baseUrl() + "/other-base/Patient/" + id, "Unknown resource type 'other-base'");
+    refused.forEach((url, problem) -> {
+      Patient p = new Patient();
+      p.setId(id);
+      Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+      tx.addEntry().setResource(p).getRequest().setMethod(HTTPVerb.PUT).setUrl(url);
+
+      HttpResponse<String> r = Http.send("POST", server.baseUrl(), server.token("practitioner"),
+          "application/fhir+json", Fhir.toJson(tx));
+
+      assertThat(r.statusCode()).as(url).isEqualTo(400);
+      assertThat(Fhir.jsonParser().parseResource(OperationOutcome.class, r.body()).getIssueFirstRep().getDiagnostics())
+          .contains("Entry 0").contains(url).contains(problem);
+    });
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+
+    Bundle own = new Bundle().setType(BundleType.TRANSACTION);
+    own.addEntry().setResource(new Patient().setActive(true).setId(id)).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl(server.baseUrl() + "/Patient/" + id);
+    Bundle response = client.transaction().withBundle(own).execute();
+    assertThat(response.getEntryFirstRep().getResponse().getStatus()).startsWith("201");
+    assertThat(client.read().resource(Patient.class).withId(id).execute().getActive()).isTrue();
   }
 
   static Bundle syntheaLikeBundle(int clinicalResources) {
