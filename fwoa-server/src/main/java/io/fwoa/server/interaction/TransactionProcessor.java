@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -37,8 +38,11 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class TransactionProcessor {
 
-  /** A transaction that lost a race without any If-Match is planned again this many times. */
-  private static final int ATTEMPTS = 4;
+  /**
+   * A transaction that lost a race without any If-Match is planned again, after a short random
+   * pause, up to this many times: long enough for a competing transaction to commit.
+   */
+  private static final int ATTEMPTS = 10;
 
   interface AccessCheck {
     void check(Interaction interaction, String type);
@@ -59,8 +63,15 @@ final class TransactionProcessor {
     JsonPatch patch;
     ResourceKey target;
     boolean fresh;
+    /**
+     * A conditional create whose id is derived from its condition (as {@link Interactions#create}
+     * does): if another request took that id meanwhile, its resource is the match.
+     */
+    boolean derivedId;
     /** Nothing to write: a conditional create that matched, or a delete of something already gone. */
     boolean noop;
+    /** An earlier conditional create of this transaction under the same condition: this one's match. */
+    Entry sameAs;
     int status;
     StoredVersion version;
     String json;
@@ -103,6 +114,7 @@ final class TransactionProcessor {
         if (attempt >= ATTEMPTS) {
           throw FhirException.conflict("Transaction failed, nothing was written: " + e.getMessage());
         }
+        pause(attempt);
       }
     }
 
@@ -123,6 +135,15 @@ final class TransactionProcessor {
       }
     }
     return response(entries, representation);
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(2, 10 + attempt * 20));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw FhirException.conflict("Interrupted while retrying a conflicting transaction");
+    }
   }
 
   private static int order(HTTPVerb method) {
@@ -222,6 +243,7 @@ final class TransactionProcessor {
   /** Decides which resource each entry writes, and what every fullUrl stands for. */
   private void resolveTargets(List<Entry> ordered, String tenant, Map<String, String> fullUrls) {
     Set<ResourceKey> written = new HashSet<>();
+    Map<ResourceKey, Entry> derived = new HashMap<>();
     for (Entry e : ordered) {
       String type = e.url.type();
       String where = "Entry " + e.index;
@@ -245,8 +267,8 @@ final class TransactionProcessor {
         case POST -> {
           String ifNoneExist = e.source.getRequest().getIfNoneExist();
           if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-            Set<String> m = in.resolver().resolve(tenant, type,
-                SearchCriteria.parse(Interactions.conditionQuery(ifNoneExist)));
+            SearchCriteria criteria = SearchCriteria.parse(Interactions.conditionQuery(ifNoneExist));
+            Set<String> m = in.resolver().resolve(tenant, type, criteria);
             if (m.size() > 1) {
               throw FhirException.preconditionFailed(where + ": ifNoneExist '" + ifNoneExist + "' matches "
                   + m.size() + " resources");
@@ -255,6 +277,9 @@ final class TransactionProcessor {
               e.noop = true;
               e.status = 200;
               e.target = new ResourceKey(tenant, type, m.iterator().next());
+            } else {
+              claimConditionalId(e, new ResourceKey(tenant, type, Interactions.conditionalId(tenant, type, criteria)),
+                  derived);
             }
           }
           if (e.target == null) {
@@ -315,6 +340,34 @@ final class TransactionProcessor {
       if (fullUrl != null && !fullUrl.isBlank() && e.target != null) {
         fullUrls.put(fullUrl, e.target.reference());
       }
+    }
+  }
+
+  /**
+   * A conditional create that matched nothing tries the id derived from its condition, as a plain
+   * conditional create does, so that concurrent creates under one condition (plain or in
+   * transactions) make one resource. A resource already under that id that was never changed is
+   * the match (the search may trail the table); one that was changed or deleted no longer matches,
+   * and the entry gets a fresh id. A second entry under the same condition matches the first.
+   */
+  private void claimConditionalId(Entry e, ResourceKey key, Map<ResourceKey, Entry> derived) {
+    Entry earlier = derived.get(key);
+    if (earlier != null) {
+      e.noop = true;
+      e.status = 200;
+      e.target = key;
+      e.sameAs = earlier;
+      return;
+    }
+    StoredVersion existing = in.store().current(key).orElse(null);
+    if (existing == null) {
+      e.target = key;
+      e.derivedId = true;
+      derived.put(key, e);
+    } else if (!existing.deleted() && existing.versionId() == 1) {
+      e.noop = true;
+      e.status = 200;
+      e.target = key;
     }
   }
 
@@ -399,10 +452,20 @@ final class TransactionProcessor {
       String where = "Entry " + e.index;
       if (e.noop) {
         // conditional create that matched: report the existing resource
-        e.version = in.store().current(e.target).orElse(null);
+        e.version = e.sameAs != null ? e.sameAs.version : in.store().current(e.target).orElse(null);
         continue;
       }
       StoredVersion current = e.fresh ? null : in.store().current(e.target).orElse(null);
+      if (e.derivedId && current != null) {
+        if (current.deleted()) {
+          throw FhirException.conflict(where + ": " + e.target.reference() + ", the resource of ifNoneExist '"
+              + e.source.getRequest().getIfNoneExist() + "', was created and deleted concurrently; retry");
+        }
+        // Another request created it under the same condition since this one was resolved.
+        e.version = current;
+        e.status = 200;
+        continue;
+      }
       try {
         Interactions.checkIfMatch(e.ifMatch(), current, e.target);
       } catch (FhirException fe) {

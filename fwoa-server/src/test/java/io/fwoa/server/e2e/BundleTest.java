@@ -21,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -313,6 +318,91 @@ class BundleTest {
     Bundle response = client.transaction().withBundle(own).execute();
     assertThat(response.getEntryFirstRep().getResponse().getStatus()).startsWith("201");
     assertThat(client.read().resource(Patient.class).withId(id).execute().getActive()).isTrue();
+  }
+
+  /**
+   * 10 clients send at once a transaction that creates "the patient with identifier X"
+   * (ifNoneExist) and an Observation of that patient: one patient is created, every transaction
+   * succeeds, and every Observation refers to that one patient.
+   */
+  @Test
+  void concurrentTransactionsWithTheSameIfNoneExistCreateOneResource() throws Exception {
+    String value = UUID.randomUUID().toString();
+    String token = server.token("practitioner");
+    int clients = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    CountDownLatch ready = new CountDownLatch(clients);
+    List<Future<HttpResponse<String>>> results = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+      String urn = "urn:uuid:" + UUID.randomUUID();
+      Patient p = new Patient();
+      p.addIdentifier().setSystem("urn:tx-race").setValue(value);
+      tx.addEntry().setFullUrl(urn).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient")
+          .setIfNoneExist("identifier=urn:tx-race|" + value);
+      Observation o = new Observation();
+      o.setStatus(Observation.ObservationStatus.FINAL);
+      o.getCode().setText("client " + i);
+      o.setSubject(new Reference(urn));
+      tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(o).getRequest()
+          .setMethod(HTTPVerb.POST).setUrl("Observation");
+      String body = Fhir.toJson(tx);
+      results.add(pool.submit(() -> {
+        ready.countDown();
+        ready.await();
+        return Http.send("POST", server.baseUrl(), token, "application/fhir+json", body);
+      }));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    List<String> patientStatuses = new ArrayList<>();
+    Set<String> patients = new HashSet<>();
+    Set<String> subjects = new HashSet<>();
+    for (Future<HttpResponse<String>> f : results) {
+      HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
+      statuses.add(r.statusCode());
+      if (r.statusCode() == 200) {
+        Bundle response = Fhir.jsonParser().parseResource(Bundle.class, r.body());
+        patientStatuses.add(response.getEntry().get(0).getResponse().getStatus().substring(0, 3));
+        patients.add(response.getEntry().get(0).getResponse().getLocation().split("/_history")[0]);
+        String obs = response.getEntry().get(1).getResponse().getLocation().split("/")[1];
+        subjects.add(client.read().resource(Observation.class).withId(obs).execute().getSubject().getReference());
+      }
+    }
+    pool.shutdown();
+
+    assertThat(statuses).containsOnly(200);
+    assertThat(patientStatuses).filteredOn("201"::equals).hasSize(1);
+    assertThat(patientStatuses).filteredOn(s -> !s.equals("201")).containsOnly("200");
+    assertThat(patients).hasSize(1);
+    assertThat(subjects).containsExactlyElementsOf(patients);
+    Bundle found = client.search().forResource(Patient.class)
+        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:tx-race", value)).returnBundle(Bundle.class)
+        .execute();
+    assertThat(found.getEntry()).hasSize(1);
+  }
+
+  /** Two entries of one transaction under the same ifNoneExist: the second finds the first, as in sequence. */
+  @Test
+  void ifNoneExistTwiceInOneTransactionCreatesOnce() {
+    String value = UUID.randomUUID().toString();
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    for (int i = 0; i < 2; i++) {
+      Patient p = new Patient();
+      p.addIdentifier().setSystem("urn:tx-twice").setValue(value);
+      tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(p).getRequest()
+          .setMethod(HTTPVerb.POST).setUrl("Patient").setIfNoneExist("identifier=urn:tx-twice|" + value);
+    }
+
+    Bundle response = client.transaction().withBundle(tx).execute();
+
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+        .containsExactly("201", "200");
+    assertThat(response.getEntry().get(1).getResponse().getLocation())
+        .isEqualTo(response.getEntry().get(0).getResponse().getLocation());
+    Bundle found = client.search().forResource(Patient.class)
+        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:tx-twice", value)).returnBundle(Bundle.class)
+        .execute();
+    assertThat(found.getEntry()).hasSize(1);
   }
 
   static Bundle syntheaLikeBundle(int clinicalResources) {
