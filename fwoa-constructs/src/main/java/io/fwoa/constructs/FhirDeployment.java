@@ -67,6 +67,7 @@ public final class FhirDeployment {
         .enableSubscriptions(config.isEnableSubscriptions())
         .useHapiValidator(config.isUseHapiValidator())
         .enforceEncryptionHeaders(config.isEnforceEncryptionHeaders())
+        .enforceReferentialIntegrity(config.isEnforceReferentialIntegrity())
         .build());
 
     this.search = new FhirSearch(serviceStack, "Search", FhirSearchProps.builder()

@@ -48,6 +48,7 @@ public final class FhirDeploymentConfig {
   private final int lambdaTimeoutSeconds;
   private final String lambdaArchitecture;
   private final boolean enforceEncryptionHeaders;
+  private final boolean enforceReferentialIntegrity;
   private final int backupRetentionDays;
 
   private FhirDeploymentConfig(Builder b) {
@@ -70,6 +71,7 @@ public final class FhirDeploymentConfig {
     this.lambdaTimeoutSeconds = b.lambdaTimeoutSeconds == null ? 28 : b.lambdaTimeoutSeconds;
     this.lambdaArchitecture = orDefault(b.lambdaArchitecture, "arm64");
     this.enforceEncryptionHeaders = b.enforceEncryptionHeaders;
+    this.enforceReferentialIntegrity = b.enforceReferentialIntegrity;
     this.backupRetentionDays = b.backupRetentionDays == null ? 35 : b.backupRetentionDays;
   }
 
@@ -258,6 +260,10 @@ public final class FhirDeploymentConfig {
     return enforceEncryptionHeaders;
   }
 
+  public boolean isEnforceReferentialIntegrity() {
+    return enforceReferentialIntegrity;
+  }
+
   public int getBackupRetentionDays() {
     return backupRetentionDays;
   }
@@ -282,7 +288,8 @@ public final class FhirDeploymentConfig {
         + ", useHapiValidator=" + useHapiValidator + ", fhirVersion=" + fhirVersion
         + ", oauthRedirect=" + oauthRedirect + ", alarmEmail=" + alarmEmail + ", lambdaMemorySize=" + lambdaMemorySize
         + ", lambdaTimeoutSeconds=" + lambdaTimeoutSeconds + ", lambdaArchitecture=" + lambdaArchitecture
-        + ", enforceEncryptionHeaders=" + enforceEncryptionHeaders + ", backupRetentionDays=" + backupRetentionDays + "}";
+        + ", enforceEncryptionHeaders=" + enforceEncryptionHeaders + ", backupRetentionDays=" + backupRetentionDays
+        + ", enforceReferentialIntegrity=" + enforceReferentialIntegrity + "}";
   }
 
   public static final class Builder {
@@ -305,6 +312,7 @@ public final class FhirDeploymentConfig {
     private Integer lambdaTimeoutSeconds;
     private String lambdaArchitecture;
     private boolean enforceEncryptionHeaders;
+    private boolean enforceReferentialIntegrity;
     private Integer backupRetentionDays;
 
     private Builder() {}
@@ -407,6 +415,12 @@ public final class FhirDeploymentConfig {
 
     public Builder enforceEncryptionHeaders(boolean enforceEncryptionHeaders) {
       this.enforceEncryptionHeaders = enforceEncryptionHeaders;
+      return this;
+    }
+
+    /** Written resources may refer only to existing resources of this server (default false). */
+    public Builder enforceReferentialIntegrity(boolean enforceReferentialIntegrity) {
+      this.enforceReferentialIntegrity = enforceReferentialIntegrity;
       return this;
     }
 

@@ -223,6 +223,7 @@ public class FhirService extends Construct {
     Map<String, String> env = new HashMap<>();
     env.put("LOG_LEVEL", props.getLogLevel());
     env.put("ENABLE_MULTI_TENANCY", Boolean.toString(props.isEnableMultiTenancy()));
+    env.put("ENFORCE_REFERENTIAL_INTEGRITY", Boolean.toString(props.isEnforceReferentialIntegrity()));
     env.put("ENABLE_SUBSCRIPTIONS", Boolean.toString(props.isEnableSubscriptions()));
     env.put("USE_HAPI_VALIDATOR", Boolean.toString(props.isUseHapiValidator()));
     env.put("FHIR_VERSION", "4.0.1");

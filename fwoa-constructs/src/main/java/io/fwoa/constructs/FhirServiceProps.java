@@ -30,6 +30,7 @@ public final class FhirServiceProps {
   private final boolean enableSubscriptions;
   private final boolean useHapiValidator;
   private final boolean enforceEncryptionHeaders;
+  private final boolean enforceReferentialIntegrity;
   private final RetentionDays logRetention;
   private final boolean threatProtection;
   private final EndpointType endpointType;
@@ -50,6 +51,7 @@ public final class FhirServiceProps {
     this.enableSubscriptions = b.enableSubscriptions;
     this.useHapiValidator = b.useHapiValidator;
     this.enforceEncryptionHeaders = b.enforceEncryptionHeaders;
+    this.enforceReferentialIntegrity = b.enforceReferentialIntegrity;
     this.logRetention = b.logRetention == null ? RetentionDays.TEN_YEARS : b.logRetention;
     this.threatProtection = b.threatProtection == null || b.threatProtection;
     this.endpointType = b.endpointType == null ? EndpointType.EDGE : b.endpointType;
@@ -124,6 +126,10 @@ public final class FhirServiceProps {
     return enforceEncryptionHeaders;
   }
 
+  public boolean isEnforceReferentialIntegrity() {
+    return enforceReferentialIntegrity;
+  }
+
   public RetentionDays getLogRetention() {
     return logRetention;
   }
@@ -158,6 +164,7 @@ public final class FhirServiceProps {
     private boolean enableSubscriptions;
     private boolean useHapiValidator;
     private boolean enforceEncryptionHeaders;
+    private boolean enforceReferentialIntegrity;
     private RetentionDays logRetention;
     private Boolean threatProtection;
     private EndpointType endpointType;
@@ -242,6 +249,16 @@ public final class FhirServiceProps {
      */
     public Builder enforceEncryptionHeaders(boolean enforceEncryptionHeaders) {
       this.enforceEncryptionHeaders = enforceEncryptionHeaders;
+      return this;
+    }
+
+    /**
+     * ENFORCE_REFERENTIAL_INTEGRITY of the FHIR server: written resources may refer only to
+     * existing resources of this server (as HAPI FHIR's default). Default false, so that bundles
+     * whose references point to resources loaded later (or elsewhere) still load.
+     */
+    public Builder enforceReferentialIntegrity(boolean enforceReferentialIntegrity) {
+      this.enforceReferentialIntegrity = enforceReferentialIntegrity;
       return this;
     }
 

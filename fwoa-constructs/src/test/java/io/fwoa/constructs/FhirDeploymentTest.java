@@ -98,6 +98,15 @@ class FhirDeploymentTest {
   }
 
   @Test
+  void referentialIntegrityReachesTheFhirFunction() {
+    Template t = Template.fromStack(deploy(FhirDeploymentConfig.builder().enforceReferentialIntegrity(true))
+        .getServiceStack());
+    t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", ServerCode.API_HANDLER,
+        "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
+            "ENFORCE_REFERENTIAL_INTEGRITY", "true")))))));
+  }
+
+  @Test
   void smartDeploymentHasNoCognitoOutputs() {
     Template t = Template.fromStack(deploy(FhirDeploymentConfig.builder()
         .issuerEndpoint("https://auth.example.org").oAuth2ApiEndpoint("https://auth.example.org/oauth2")

@@ -218,6 +218,18 @@ class FhirServiceTest {
         "Environment", Map.of("Variables", Match.objectLike(Map.of("ENABLE_MULTI_TENANCY", "true"))))));
   }
 
+  @Test
+  void referentialIntegrityIsOffByDefaultAndPassedToTheServerWhenOn() {
+    template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", ServerCode.API_HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("ENFORCE_REFERENTIAL_INTEGRITY", "false"))))));
+
+    Stack stack = TestStacks.stack();
+    new FhirService(stack, "Fhir", FhirServiceProps.builder().stage("dev").enforceReferentialIntegrity(true).build());
+    Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+        "Handler", ServerCode.API_HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("ENFORCE_REFERENTIAL_INTEGRITY", "true"))))));
+  }
+
   /** Logical id of the one resource of a type whose id contains the fragment. */
   static String logicalId(String type, String fragment) {
     return logicalId(template, type, fragment);

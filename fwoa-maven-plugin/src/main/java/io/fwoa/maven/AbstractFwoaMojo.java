@@ -66,6 +66,13 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.enableESHardDelete", defaultValue = "false")
   protected boolean enableESHardDelete;
 
+  /**
+   * Written resources may refer only to existing resources of this server (the FHIR server's
+   * ENFORCE_REFERENTIAL_INTEGRITY); also applies to fwoa:run.
+   */
+  @Parameter(property = "fwoa.enforceReferentialIntegrity", defaultValue = "false")
+  protected boolean enforceReferentialIntegrity;
+
   /** Validate resources with the HAPI FHIR validator flag passed to the FHIR server. */
   @Parameter(property = "fwoa.useHapiValidator", defaultValue = "false")
   protected boolean useHapiValidator;
@@ -148,6 +155,7 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
         .lambdaTimeoutSeconds(lambdaTimeoutSeconds)
         .lambdaArchitecture(lambdaArchitecture)
         .enforceEncryptionHeaders(enforceEncryptionHeaders)
+        .enforceReferentialIntegrity(enforceReferentialIntegrity)
         .build();
     try {
       return config.validate();

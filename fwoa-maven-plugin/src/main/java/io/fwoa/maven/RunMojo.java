@@ -56,7 +56,7 @@ public class RunMojo extends AbstractFwoaMojo {
     }
     LocalRun.Settings settings = new LocalRun.Settings(dataDirectory.toPath(), port,
         cacheDirectory != null ? cacheDirectory.toPath() : NpmPackages.defaultCacheDirectory(), clean,
-        enableMultiTenancy, exitAfterStartup, enableESHardDelete);
+        enableMultiTenancy, exitAfterStartup, enableESHardDelete, enforceReferentialIntegrity);
     try {
       new LocalRun(engineLog()).run(settings);
     } catch (LocalStackException e) {

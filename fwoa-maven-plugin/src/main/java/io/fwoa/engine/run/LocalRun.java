@@ -35,9 +35,10 @@ public final class LocalRun {
    * @param multiTenancy serve /tenant/&lt;id&gt;/... as the cloud does with enableMultiTenancy
    * @param exitAfterStartup check the server answers, then stop (for scripts and tests)
    * @param hardDelete remove deleted resources from the search index (else mark them deleted)
+   * @param referentialIntegrity written resources may refer only to existing resources
    */
   public record Settings(Path dataDirectory, int port, Path cacheDirectory, boolean clean, boolean multiTenancy,
-      boolean exitAfterStartup, boolean hardDelete) {}
+      boolean exitAfterStartup, boolean hardDelete, boolean referentialIntegrity) {}
 
   private final EngineLog log;
 
@@ -50,6 +51,7 @@ public final class LocalRun {
     Map<String, String> env = new HashMap<>();
     env.put(ServerConfig.ENABLE_MULTI_TENANCY, Boolean.toString(settings.multiTenancy()));
     env.put(ServerConfig.ENABLE_ES_HARD_DELETE, Boolean.toString(settings.hardDelete()));
+    env.put(ServerConfig.ENFORCE_REFERENTIAL_INTEGRITY, Boolean.toString(settings.referentialIntegrity()));
     LocalLog localLog = new LocalLog() {
       @Override
       public void info(String message) {
@@ -86,13 +88,17 @@ public final class LocalRun {
         + server.cognitoEndpoint());
     log.info("  Search   : OpenSearch " + server.searchEndpoint() + " (embedded; every request's writes are "
         + "indexed before it returns)");
+    log.info("  Integrity: references to resources that do not exist are "
+        + (settings.referentialIntegrity() ? "refused" : "stored") + " (fwoa.enforceReferentialIntegrity="
+        + settings.referentialIntegrity() + ")");
     log.info("");
 
     if (settings.exitAfterStartup()) {
       try {
-        selfCheck(server.baseUrl(), token);
-        log.info("Self-check passed: /metadata, authenticated and anonymous requests, and a Patient created, found by "
-            + "search and deleted");
+        selfCheck(server.baseUrl(), token, settings.referentialIntegrity());
+        log.info("Self-check passed: /metadata, authenticated and anonymous requests, a Patient created, found by "
+            + "search and deleted, and a reference to no resource " + (settings.referentialIntegrity() ? "refused"
+            : "stored") + " as fwoa.enforceReferentialIntegrity says");
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
@@ -112,9 +118,9 @@ public final class LocalRun {
   /**
    * What a user would try first: the CapabilityStatement, an authenticated and an anonymous
    * request, and a resource that is created, found by search (through the indexing path the
-   * stream Lambda runs) and deleted again.
+   * stream Lambda runs) and deleted again; and that the referential integrity setting took effect.
    */
-  private static void selfCheck(String baseUrl, String token) {
+  private static void selfCheck(String baseUrl, String token, boolean referentialIntegrity) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     try {
       List<String> problems = new ArrayList<>();
@@ -140,6 +146,17 @@ public final class LocalRun {
         } else {
           problems.add("create: no Location header");
         }
+      }
+      HttpResponse<String> dangling = send(http, authorized(baseUrl + "/Observation", token)
+          .header("Content-Type", "application/fhir+json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Observation\",\"status\":\"final\","
+              + "\"code\":{\"text\":\"fwoa self-check\"},\"subject\":{\"reference\":\"Patient/" + family + "\"}}")));
+      expect(problems, "a reference to no resource with fwoa.enforceReferentialIntegrity=" + referentialIntegrity,
+          dangling, referentialIntegrity ? 422 : 201);
+      Matcher observation = Pattern.compile("/Observation/([^/]+)/_history/").matcher(
+          dangling.headers().firstValue("Location").orElse(""));
+      if (observation.find()) {
+        send(http, authorized(baseUrl + "/Observation/" + observation.group(1), token).DELETE());
       }
       if (!problems.isEmpty()) {
         throw new IllegalStateException("Local server self-check failed: " + String.join("; ", problems));

@@ -238,7 +238,7 @@ public final class FhirApi {
       case "POST" -> {
         authorize(c, Interaction.CREATE, type);
         Resource resource = body(r, type);
-        return resource(c, interactions.create(c.tenant(), type, resource, r.header("If-None-Exist")), true);
+        return resource(c, interactions.create(caller(c), type, resource, r.header("If-None-Exist")), true);
       }
       case "GET" -> {
         return search(c, type, List.of());
@@ -247,7 +247,7 @@ public final class FhirApi {
         requireCondition(conditional, "PUT", type);
         authorize(c, Interaction.UPDATE, type);
         Resource resource = Resources.parse(jsonBody(r), type);
-        return resource(c, interactions.conditionalUpdate(c.tenant(), type, SearchCriteria.of(r.queryParameters()),
+        return resource(c, interactions.conditionalUpdate(caller(c), type, SearchCriteria.of(r.queryParameters()),
             resource, r.header("If-Match")), true);
       }
       case "DELETE" -> {
@@ -258,7 +258,7 @@ public final class FhirApi {
       case "PATCH" -> {
         requireCondition(conditional, "PATCH", type);
         authorize(c, Interaction.PATCH, type);
-        return resource(c, interactions.conditionalPatch(c.tenant(), type, SearchCriteria.of(r.queryParameters()),
+        return resource(c, interactions.conditionalPatch(caller(c), type, SearchCriteria.of(r.queryParameters()),
             patchBody(r), r.header("If-Match")), true);
       }
       default -> throw FhirException.methodNotAllowed(c.method() + " is not allowed on /" + type);
@@ -278,11 +278,11 @@ public final class FhirApi {
         if (resource instanceof Binary && Resources.bodyId(resource) == null) {
           resource.setId(id);
         }
-        return resource(c, interactions.update(c.tenant(), type, id, resource, r.header("If-Match")), true);
+        return resource(c, interactions.update(caller(c), type, id, resource, r.header("If-Match")), true);
       }
       case "PATCH" -> {
         authorize(c, Interaction.PATCH, type);
-        return resource(c, interactions.patch(c.tenant(), type, id, patchBody(r), r.header("If-Match")), true);
+        return resource(c, interactions.patch(caller(c), type, id, patchBody(r), r.header("If-Match")), true);
       }
       case "DELETE" -> {
         authorize(c, Interaction.DELETE, type);
@@ -304,8 +304,7 @@ public final class FhirApi {
     Bundle out;
     if (bundle.getType() == BundleType.TRANSACTION) {
       authorize(c, Interaction.TRANSACTION, null);
-      out = bundles.transaction(bundle, new ServerBase(c.request().baseUrl(), c.tenant()),
-          (interaction, type) -> authorize(c, interaction, type),
+      out = bundles.transaction(bundle, caller(c), (interaction, type) -> authorize(c, interaction, type),
           representation);
     } else if (bundle.getType() == BundleType.BATCH) {
       authorize(c, Interaction.BATCH, null);
@@ -542,6 +541,11 @@ public final class FhirApi {
 
   private void authorize(Call c, Interaction interaction, String type) {
     authorizer.authorize(c.principal(), interaction, type);
+  }
+
+  /** This server's base as the caller addressed it, and the caller's tenant: what absolute URLs may name. */
+  private static ServerBase caller(Call c) {
+    return new ServerBase(c.request().baseUrl(), c.tenant());
   }
 
   private String tenant(String pathTenant, Principal principal) {

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param searchEndpoint ELASTICSEARCH_DOMAIN_ENDPOINT: the OpenSearch domain (https, SigV4-signed)
  * @param hardDelete ENABLE_ES_HARD_DELETE: remove deleted resources from the index instead of
  *     marking them deleted
+ * @param enforceReferentialIntegrity ENFORCE_REFERENTIAL_INTEGRITY: written resources may refer
+ *     only to existing resources of this server (default false)
  */
 public record ServerConfig(
     String logLevel,
@@ -46,7 +48,8 @@ public record ServerConfig(
     int maxTransactionEntries,
     int maxRequestBytes,
     Optional<String> searchEndpoint,
-    boolean hardDelete) {
+    boolean hardDelete,
+    boolean enforceReferentialIntegrity) {
 
   public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String ENABLE_MULTI_TENANCY = "ENABLE_MULTI_TENANCY";
@@ -66,6 +69,7 @@ public record ServerConfig(
   public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
   public static final String ELASTICSEARCH_DOMAIN_ENDPOINT = "ELASTICSEARCH_DOMAIN_ENDPOINT";
   public static final String ENABLE_ES_HARD_DELETE = "ENABLE_ES_HARD_DELETE";
+  public static final String ENFORCE_REFERENTIAL_INTEGRITY = "ENFORCE_REFERENTIAL_INTEGRITY";
 
   /** FWoA stopped at 25 (later 100); Synthea patient bundles have 300+ entries. */
   public static final int DEFAULT_MAX_BUNDLE_ENTRIES = 1000;
@@ -91,7 +95,8 @@ public record ServerConfig(
         positive(env, MAX_BUNDLE_ENTRIES, DEFAULT_MAX_BUNDLE_ENTRIES),
         positive(env, MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
         nonBlank(env.get(ELASTICSEARCH_DOMAIN_ENDPOINT)),
-        Boolean.parseBoolean(env.getOrDefault(ENABLE_ES_HARD_DELETE, "false")));
+        Boolean.parseBoolean(env.getOrDefault(ENABLE_ES_HARD_DELETE, "false")),
+        strictBoolean(env, ENFORCE_REFERENTIAL_INTEGRITY));
   }
 
   /** SMART on FHIR is on when the deployment configured an authorization server. */
@@ -121,6 +126,18 @@ public record ServerConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a positive integer, got '" + v + "'", e);
     }
+  }
+
+  /** true or false (default false); anything else is refused rather than read as false. */
+  private static boolean strictBoolean(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.trim().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
   }
 
   private static Optional<String> nonBlank(String value) {

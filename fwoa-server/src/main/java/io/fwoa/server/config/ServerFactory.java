@@ -74,7 +74,7 @@ public final class ServerFactory {
     ConditionalResolver resolver = store == null ? null
         : search != null ? new SearchConditionalResolver(store, search) : new StorageConditionalResolver(store);
     Interactions interactions = store == null ? null
-        : new Interactions(store, resolver, binaries, Clock.systemUTC());
+        : new Interactions(store, resolver, binaries, Clock.systemUTC(), config.enforceReferentialIntegrity());
     return new FhirApi(config, authenticator(config), new RbacAuthorizer(), interactions, search);
   }
 

@@ -41,15 +41,27 @@ public final class Interactions {
   private final ConditionalResolver resolver;
   private final Binaries binaries;
   private final Clock clock;
+  private final ReferentialIntegrity integrity;
 
   /**
    * @param binaries where Binary content goes, or null to keep it inside the resource
    */
   public Interactions(ResourceStore store, ConditionalResolver resolver, BinaryStore binaries, Clock clock) {
+    this(store, resolver, binaries, clock, false);
+  }
+
+  /**
+   * @param binaries where Binary content goes, or null to keep it inside the resource
+   * @param enforceReferentialIntegrity written resources may refer only to existing resources
+   *     (ENFORCE_REFERENTIAL_INTEGRITY)
+   */
+  public Interactions(ResourceStore store, ConditionalResolver resolver, BinaryStore binaries, Clock clock,
+      boolean enforceReferentialIntegrity) {
     this.store = store;
     this.resolver = resolver;
     this.binaries = new Binaries(binaries);
     this.clock = clock;
+    this.integrity = enforceReferentialIntegrity ? new ReferentialIntegrity(store) : null;
   }
 
   /**
@@ -71,6 +83,11 @@ public final class Interactions {
 
   Binaries binaries() {
     return binaries;
+  }
+
+  /** The referential integrity check, or null when it is off. */
+  ReferentialIntegrity integrity() {
+    return integrity;
   }
 
   Instant now() {
@@ -114,7 +131,9 @@ public final class Interactions {
 
   // ------------------------------------------------------------------ create
 
-  public Result create(String tenant, String type, Resource resource, String ifNoneExist) {
+  /** @param caller this server's base as the caller addressed it, and the caller's tenant */
+  public Result create(ServerBase caller, String type, Resource resource, String ifNoneExist) {
+    String tenant = caller.tenant();
     String id = UUID.randomUUID().toString();
     boolean conditional = ifNoneExist != null && !ifNoneExist.isBlank();
     if (conditional) {
@@ -135,6 +154,7 @@ public final class Interactions {
       id = conditionalId(tenant, type, criteria);
     }
     ResourceKey key = new ResourceKey(tenant, type, id);
+    checkReferences(caller, resource, key);
     StoredVersion v = newVersion(key, resource, 1, "POST");
     try {
       store.write(new VersionWrite(v, Identifiers.values(resource), !conditional));
@@ -148,7 +168,7 @@ public final class Interactions {
       }
       // An earlier resource made under this condition has since been changed or deleted, and the
       // search says it no longer matches: this one gets a fresh id.
-      return create(tenant, type, resource, null);
+      return create(caller, type, resource, null);
     }
     return new Result(201, v, binaries.present(v, true));
   }
@@ -173,7 +193,7 @@ public final class Interactions {
 
   // ------------------------------------------------------------------ update
 
-  public Result update(String tenant, String type, String id, Resource resource, String ifMatch) {
+  public Result update(ServerBase caller, String type, String id, Resource resource, String ifMatch) {
     Resources.checkId(id);
     String bodyId = Resources.bodyId(resource);
     if (bodyId == null) {
@@ -182,12 +202,12 @@ public final class Interactions {
     if (!bodyId.equals(id)) {
       throw FhirException.badRequest("The body's id '" + bodyId + "' does not match the URL's id '" + id + "'");
     }
-    return write(new ResourceKey(tenant, type, id), ifMatch, current -> resource, "PUT");
+    return write(caller, new ResourceKey(caller.tenant(), type, id), ifMatch, current -> resource, "PUT");
   }
 
-  public Result conditionalUpdate(String tenant, String type, SearchCriteria criteria, Resource resource,
+  public Result conditionalUpdate(ServerBase caller, String type, SearchCriteria criteria, Resource resource,
       String ifMatch) {
-    Set<String> matches = resolver.resolve(tenant, type, criteria);
+    Set<String> matches = resolver.resolve(caller.tenant(), type, criteria);
     String bodyId = Resources.bodyId(resource);
     if (matches.size() > 1) {
       throw FhirException.preconditionFailed("The condition '" + criteria + "' matches " + matches.size()
@@ -195,9 +215,9 @@ public final class Interactions {
     }
     if (matches.isEmpty()) {
       if (bodyId != null) {
-        return update(tenant, type, bodyId, resource, ifMatch);
+        return update(caller, type, bodyId, resource, ifMatch);
       }
-      return create(tenant, type, resource, null);
+      return create(caller, type, resource, null);
     }
     String id = matches.iterator().next();
     if (bodyId != null && !bodyId.equals(id)) {
@@ -205,15 +225,15 @@ public final class Interactions {
           + id + "')");
     }
     resource.setId(id);
-    return update(tenant, type, id, resource, ifMatch);
+    return update(caller, type, id, resource, ifMatch);
   }
 
   // ------------------------------------------------------------------ patch
 
-  public Result patch(String tenant, String type, String id, String patchDocument, String ifMatch) {
+  public Result patch(ServerBase caller, String type, String id, String patchDocument, String ifMatch) {
     Resources.checkId(id);
     JsonPatch patch = JsonPatch.parse(patchDocument);
-    return write(new ResourceKey(tenant, type, id), ifMatch, current -> {
+    return write(caller, new ResourceKey(caller.tenant(), type, id), ifMatch, current -> {
       if (current == null || current.deleted()) {
         throw current == null ? FhirException.notFound("Resource " + type + "/" + id + " is not known")
             : FhirException.gone("Resource " + type + "/" + id + " was deleted");
@@ -222,15 +242,15 @@ public final class Interactions {
     }, "PATCH");
   }
 
-  public Result conditionalPatch(String tenant, String type, SearchCriteria criteria, String patchDocument,
+  public Result conditionalPatch(ServerBase caller, String type, SearchCriteria criteria, String patchDocument,
       String ifMatch) {
-    Set<String> matches = resolver.resolve(tenant, type, criteria);
+    Set<String> matches = resolver.resolve(caller.tenant(), type, criteria);
     if (matches.size() != 1) {
       throw matches.isEmpty() ? FhirException.notFound("The condition '" + criteria + "' matches no resource")
           : FhirException.preconditionFailed("The condition '" + criteria + "' matches " + matches.size()
               + " resources");
     }
-    return patch(tenant, type, matches.iterator().next(), patchDocument, ifMatch);
+    return patch(caller, type, matches.iterator().next(), patchDocument, ifMatch);
   }
 
   static Resource applyPatch(JsonPatch patch, StoredVersion current, String type, String id) {
@@ -291,13 +311,18 @@ public final class Interactions {
     Resource of(StoredVersion current);
   }
 
-  private Result write(ResourceKey key, String ifMatch, NextContent content, String method) {
+  private Result write(ServerBase caller, ResourceKey key, String ifMatch, NextContent content, String method) {
+    Resource checked = null;
     for (int attempt = 0; ; attempt++) {
       StoredVersion current = store.current(key).orElse(null);
       if (ifMatch != null) {
         checkIfMatch(ifMatch, current, key);
       }
       Resource resource = content.of(current);
+      if (resource != checked) {
+        checkReferences(caller, resource, key);
+        checked = resource;
+      }
       long vid = current == null ? 1 : current.versionId() + 1;
       boolean created = current == null || current.deleted();
       StoredVersion v = newVersion(key, resource, vid, method);
@@ -307,6 +332,13 @@ public final class Interactions {
       } catch (VersionConflictException e) {
         retryOrFail(ifMatch, key, attempt);
       }
+    }
+  }
+
+  /** With ENFORCE_REFERENTIAL_INTEGRITY: the resource refers only to existing resources (or itself). */
+  private void checkReferences(ServerBase caller, Resource resource, ResourceKey key) {
+    if (integrity != null) {
+      integrity.check(caller, List.of(new ReferentialIntegrity.Written("", resource)), Set.of(key), Set.of());
     }
   }
 

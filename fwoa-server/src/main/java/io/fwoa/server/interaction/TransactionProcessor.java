@@ -101,7 +101,7 @@ final class TransactionProcessor {
     rewriteReferences(ordered, tenant, fullUrls);
 
     for (int attempt = 1; ; attempt++) {
-      List<VersionWrite> writes = plan(ordered, tenant);
+      List<VersionWrite> writes = plan(ordered, base);
       try {
         in.store().writeAll(writes);
         break;
@@ -442,17 +442,24 @@ final class TransactionProcessor {
     return true;
   }
 
-  /** Reads current versions, checks If-Match, and builds the versions to write. */
-  private List<VersionWrite> plan(List<Entry> ordered, String tenant) {
+  /** A resource this transaction writes: its content, and the version number it takes. */
+  private record Change(Entry entry, Resource resource, long versionId, boolean created) {}
+
+  /**
+   * Reads current versions, checks If-Match, computes every new resource, checks their references
+   * (with ENFORCE_REFERENTIAL_INTEGRITY, all at once), and builds the versions to write.
+   */
+  private List<VersionWrite> plan(List<Entry> ordered, ServerBase caller) {
     List<VersionWrite> writes = new ArrayList<>();
+    List<Change> changes = new ArrayList<>();
     for (Entry e : ordered) {
       if (e.method == HTTPVerb.GET || e.noop && e.method != HTTPVerb.POST) {
         continue;
       }
       String where = "Entry " + e.index;
       if (e.noop) {
-        // conditional create that matched: report the existing resource
-        e.version = e.sameAs != null ? e.sameAs.version : in.store().current(e.target).orElse(null);
+        // conditional create that matched: report the existing resource (or, below, the earlier entry's)
+        e.version = e.sameAs != null ? null : in.store().current(e.target).orElse(null);
         continue;
       }
       StoredVersion current = e.fresh ? null : in.store().current(e.target).orElse(null);
@@ -487,28 +494,56 @@ final class TransactionProcessor {
           e.version = tombstone;
           e.status = 204;
         }
-        case POST, PUT -> {
-          Resource copy = e.resource.copy();
-          StoredVersion v = in.newVersion(e.target, copy, vid, e.method.toCode());
-          writes.add(new VersionWrite(v, Identifiers.values(copy), e.fresh));
-          e.version = v;
-          e.status = current == null || current.deleted() ? 201 : 200;
-        }
+        case POST, PUT -> changes.add(new Change(e, e.resource.copy(), vid, current == null || current.deleted()));
         case PATCH -> {
           if (current == null || current.deleted()) {
             throw current == null ? FhirException.notFound(where + ": " + e.target.reference() + " is not known")
                 : FhirException.gone(where + ": " + e.target.reference() + " was deleted");
           }
-          Resource patched = Interactions.applyPatch(e.patch, current, e.target.type(), e.target.id());
-          StoredVersion v = in.newVersion(e.target, patched, vid, "PATCH");
-          writes.add(new VersionWrite(v, Identifiers.values(patched), false));
-          e.version = v;
-          e.status = 200;
+          changes.add(new Change(e, Interactions.applyPatch(e.patch, current, e.target.type(), e.target.id()), vid,
+              false));
         }
         default -> { }
       }
     }
+    checkReferences(ordered, changes, caller);
+    for (Change c : changes) {
+      Entry e = c.entry();
+      StoredVersion v = in.newVersion(e.target, c.resource(), c.versionId(), e.method.toCode());
+      writes.add(new VersionWrite(v, Identifiers.values(c.resource()), e.fresh));
+      e.version = v;
+      e.status = c.created() ? 201 : 200;
+    }
+    for (Entry e : ordered) {
+      if (e.sameAs != null) {
+        e.version = e.sameAs.version;
+      }
+    }
     return writes;
+  }
+
+  /**
+   * With ENFORCE_REFERENTIAL_INTEGRITY: what the transaction writes may refer to existing resources
+   * and to what it writes itself, not to what it deletes.
+   */
+  private void checkReferences(List<Entry> ordered, List<Change> changes, ServerBase caller) {
+    ReferentialIntegrity integrity = in.integrity();
+    if (integrity == null) {
+      return;
+    }
+    Set<ResourceKey> written = new HashSet<>();
+    Set<ResourceKey> deleted = new HashSet<>();
+    for (Entry e : ordered) {
+      if (e.version != null) {
+        (e.version.deleted() ? deleted : written).add(e.target);
+      }
+    }
+    List<ReferentialIntegrity.Written> resources = new ArrayList<>();
+    for (Change c : changes) {
+      written.add(c.entry().target);
+      resources.add(new ReferentialIntegrity.Written("Entry " + c.entry().index + ": ", c.resource()));
+    }
+    integrity.check(caller, resources, written, deleted);
   }
 
   private static Bundle response(List<Entry> entries, boolean representation) {

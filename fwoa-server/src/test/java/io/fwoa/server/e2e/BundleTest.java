@@ -405,6 +405,29 @@ class BundleTest {
     assertThat(found.getEntry()).hasSize(1);
   }
 
+  /**
+   * Referential integrity is off by default (ENFORCE_REFERENTIAL_INTEGRITY): resources that refer
+   * to resources loaded later, or never, are stored as sent, in single writes and transactions.
+   */
+  @Test
+  void danglingReferencesAreStoredWithTheDefaultSettings() {
+    String missing = "Patient/not-loaded-yet-" + UUID.randomUUID();
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().setText("dangling");
+    o.setSubject(new Reference(missing));
+    String single = client.create().resource(o).execute().getId().getIdPart();
+    Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+    tx.addEntry().setResource(o.copy()).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    String inTransaction = client.transaction().withBundle(tx).execute().getEntryFirstRep().getResponse()
+        .getLocation().split("/")[1];
+
+    for (String id : List.of(single, inTransaction)) {
+      assertThat(client.read().resource(Observation.class).withId(id).execute().getSubject().getReference())
+          .isEqualTo(missing);
+    }
+  }
+
   static Bundle syntheaLikeBundle(int clinicalResources) {
     Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
     String patientUrn = "urn:uuid:" + UUID.randomUUID();
