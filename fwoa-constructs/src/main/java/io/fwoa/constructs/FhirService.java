@@ -29,6 +29,7 @@ import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.cognito.AccountRecovery;
 import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
+import software.amazon.awscdk.services.cognito.ClientAttributes;
 import software.amazon.awscdk.services.cognito.CognitoDomainOptions;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
 import software.amazon.awscdk.services.cognito.Mfa;
@@ -40,6 +41,7 @@ import software.amazon.awscdk.services.cognito.PasswordPolicy;
 import software.amazon.awscdk.services.cognito.SignInAliases;
 import software.amazon.awscdk.services.cognito.StandardAttribute;
 import software.amazon.awscdk.services.cognito.StandardAttributes;
+import software.amazon.awscdk.services.cognito.StandardAttributesMask;
 import software.amazon.awscdk.services.cognito.StandardThreatProtectionMode;
 import software.amazon.awscdk.services.cognito.StringAttribute;
 import software.amazon.awscdk.services.cognito.UserPool;
@@ -325,6 +327,17 @@ public class FhirService extends Construct {
             .scopes(List.of(OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE))
             .callbackUrls(List.of(props.getOauthRedirect()))
             .build())
+        // What a user's own access token may change (UpdateUserAttributes): the email only.
+        // custom:tenantId decides which tenant's data a token reaches, so only administrators
+        // (fwoa:provision-user's Admin* calls, which these lists do not restrict) may set it. Never
+        // empty: Cognito treats an empty or absent list as its default, which lets users write their
+        // attributes.
+        .writeAttributes(new ClientAttributes()
+            .withStandardAttributes(StandardAttributesMask.builder().email(true).build()))
+        // What tokens and GetUser show: the server reads custom:tenantId from the ID token.
+        .readAttributes(new ClientAttributes()
+            .withStandardAttributes(StandardAttributesMask.builder().email(true).emailVerified(true).build())
+            .withCustomAttributes("tenantId"))
         .preventUserExistenceErrors(true)
         .enableTokenRevocation(true)
         .accessTokenValidity(Duration.hours(1))
