@@ -54,7 +54,10 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.logLevel", defaultValue = "error")
   protected String logLevel;
 
-  /** Multi-tenancy (tenant from the custom:tenantId claim, URLs under /tenant/&lt;id&gt;). */
+  /**
+   * Multi-tenancy: the tenant is the ID token's custom:tenantId claim (1-64 letters, digits, '-' or '_'; access
+   * tokens carry none), URLs may name it under /tenant/&lt;id&gt;. fwoa:run: every local user is in tenant 'local'.
+   */
   @Parameter(property = "fwoa.enableMultiTenancy", defaultValue = "false")
   protected boolean enableMultiTenancy;
 

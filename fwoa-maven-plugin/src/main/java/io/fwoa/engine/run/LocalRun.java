@@ -2,6 +2,7 @@ package io.fwoa.engine.run;
 
 import io.fwoa.engine.log.EngineLog;
 import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.local.LocalCognito;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.local.LocalLog;
 import java.io.IOException;
@@ -73,12 +74,20 @@ public final class LocalRun {
     Runtime.getRuntime().addShutdownHook(hook);
 
     String token = server.token("practitioner");
+    // With multi-tenancy the tenant comes from the ID token's custom:tenantId; every local user has
+    // the tenant 'local', and the URL may name it as in the cloud.
+    String baseUrl = settings.multiTenancy() ? server.baseUrl() + "/tenant/" + LocalCognito.LOCAL_TENANT
+        : server.baseUrl();
     log.info("");
     log.info("fwoa local FHIR server is up (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
-    log.info("  Base URL : " + server.baseUrl());
+    log.info("  Base URL : " + baseUrl);
     log.info("  Token    : " + token);
-    log.info("             (practitioner, valid 24 h; send it as 'Authorization: Bearer <token>')");
-    log.info("  Try      : curl -H \"Authorization: Bearer <token>\" " + server.baseUrl() + "/Patient/_history");
+    log.info("             (practitioner's ID token, valid 24 h; send it as 'Authorization: Bearer <token>')");
+    if (settings.multiTenancy()) {
+      log.info("  Tenant   : " + LocalCognito.LOCAL_TENANT + " (multi-tenancy: the custom:tenantId of every local "
+          + "user, carried by ID tokens only)");
+    }
+    log.info("  Try      : curl -H \"Authorization: Bearer <token>\" " + baseUrl + "/Patient/_history");
     log.info("  Users    : practitioner@fwoa.local, non-practitioner@fwoa.local, auditor@fwoa.local");
     log.info("             (passwords in " + server.dataDirectory().resolve("local-stack.json") + ")");
     log.info("  Data     : " + server.dataDirectory() + " (kept between runs; -Dfwoa.clean=true starts empty)");
@@ -90,7 +99,7 @@ public final class LocalRun {
 
     if (settings.exitAfterStartup()) {
       try {
-        selfCheck(server.baseUrl(), token);
+        selfCheck(baseUrl, token);
         log.info("Self-check passed: /metadata, authenticated and anonymous requests, and a Patient created, found by "
             + "search and deleted");
       } finally {

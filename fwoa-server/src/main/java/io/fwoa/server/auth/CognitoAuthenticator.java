@@ -119,7 +119,7 @@ public final class CognitoAuthenticator implements Authenticator {
         username = claims.getStringClaim("username");
       }
       return new Principal(claims.getSubject(), username, groups == null ? Set.of() : new HashSet<>(groups),
-          claims.getStringClaim("custom:tenantId"));
+          claims.getStringClaim(Tenants.CLAIM), use);
     } catch (ParseException e) {
       throw FhirException.unauthorized("Unauthorized: malformed claims (" + e.getMessage() + ")");
     }
