@@ -225,9 +225,6 @@ public class FhirService extends Construct {
     Map<String, String> env = new HashMap<>();
     env.put("LOG_LEVEL", props.getLogLevel());
     env.put("ENABLE_MULTI_TENANCY", Boolean.toString(props.isEnableMultiTenancy()));
-    env.put("ENABLE_SUBSCRIPTIONS", Boolean.toString(props.isEnableSubscriptions()));
-    env.put("USE_HAPI_VALIDATOR", Boolean.toString(props.isUseHapiValidator()));
-    env.put("FHIR_VERSION", "4.0.1");
     // C1 only: a request-driven function spends its short life in the interpreter and C1 code.
     env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
     if (props.getSmart() != null) {

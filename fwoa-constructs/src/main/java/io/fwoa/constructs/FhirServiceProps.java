@@ -27,8 +27,6 @@ public final class FhirServiceProps {
   private final SmartAuth smart;
   private final String oauthRedirect;
   private final boolean enableMultiTenancy;
-  private final boolean enableSubscriptions;
-  private final boolean useHapiValidator;
   private final boolean enforceEncryptionHeaders;
   private final RetentionDays logRetention;
   private final boolean threatProtection;
@@ -47,8 +45,6 @@ public final class FhirServiceProps {
     this.smart = b.smart;
     this.oauthRedirect = b.oauthRedirect == null ? "http://localhost" : b.oauthRedirect;
     this.enableMultiTenancy = b.enableMultiTenancy;
-    this.enableSubscriptions = b.enableSubscriptions;
-    this.useHapiValidator = b.useHapiValidator;
     this.enforceEncryptionHeaders = b.enforceEncryptionHeaders;
     this.logRetention = b.logRetention == null ? RetentionDays.TEN_YEARS : b.logRetention;
     this.threatProtection = b.threatProtection == null || b.threatProtection;
@@ -112,14 +108,6 @@ public final class FhirServiceProps {
     return enableMultiTenancy;
   }
 
-  public boolean isEnableSubscriptions() {
-    return enableSubscriptions;
-  }
-
-  public boolean isUseHapiValidator() {
-    return useHapiValidator;
-  }
-
   public boolean isEnforceEncryptionHeaders() {
     return enforceEncryptionHeaders;
   }
@@ -155,8 +143,6 @@ public final class FhirServiceProps {
     private SmartAuth smart;
     private String oauthRedirect;
     private boolean enableMultiTenancy;
-    private boolean enableSubscriptions;
-    private boolean useHapiValidator;
     private boolean enforceEncryptionHeaders;
     private RetentionDays logRetention;
     private Boolean threatProtection;
@@ -222,16 +208,6 @@ public final class FhirServiceProps {
 
     public Builder enableMultiTenancy(boolean enableMultiTenancy) {
       this.enableMultiTenancy = enableMultiTenancy;
-      return this;
-    }
-
-    public Builder enableSubscriptions(boolean enableSubscriptions) {
-      this.enableSubscriptions = enableSubscriptions;
-      return this;
-    }
-
-    public Builder useHapiValidator(boolean useHapiValidator) {
-      this.useHapiValidator = useHapiValidator;
       return this;
     }
 

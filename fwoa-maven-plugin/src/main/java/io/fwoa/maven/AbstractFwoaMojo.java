@@ -61,7 +61,7 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.enableMultiTenancy", defaultValue = "false")
   protected boolean enableMultiTenancy;
 
-  /** FHIR R4 subscriptions flag passed to the FHIR server. */
+  /** FWoA's FHIR Subscriptions setting: not available yet in fwoa, so true fails the build saying so. */
   @Parameter(property = "fwoa.enableSubscriptions", defaultValue = "false")
   protected boolean enableSubscriptions;
 
@@ -69,7 +69,7 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.enableESHardDelete", defaultValue = "false")
   protected boolean enableESHardDelete;
 
-  /** Validate resources with the HAPI FHIR validator flag passed to the FHIR server. */
+  /** FWoA's HAPI FHIR validator setting: not available yet in fwoa, so true fails the build saying so. */
   @Parameter(property = "fwoa.useHapiValidator", defaultValue = "false")
   protected boolean useHapiValidator;
 
