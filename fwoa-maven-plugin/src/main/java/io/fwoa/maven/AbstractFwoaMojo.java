@@ -50,7 +50,10 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.backupRetentionDays", defaultValue = "35")
   protected int backupRetentionDays;
 
-  /** Log level of the FHIR functions: error, warn, info or debug. */
+  /**
+   * What the FHIR API and stream indexer functions log (their LOG_LEVEL): error, warn, info or debug; also API
+   * Gateway's execution logging (ERROR for error, else INFO).
+   */
   @Parameter(property = "fwoa.logLevel", defaultValue = "error")
   protected String logLevel;
 
