@@ -1,6 +1,7 @@
 package io.fwoa.engine.run;
 
 import io.fwoa.engine.log.EngineLog;
+import io.fwoa.engine.node.NodeRuntime;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.local.LocalCognito;
 import io.fwoa.server.local.LocalFhirServer;
@@ -41,13 +42,27 @@ public final class LocalRun {
       boolean exitAfterStartup, boolean hardDelete) {}
 
   private final EngineLog log;
+  private final NodeRuntime node;
 
   public LocalRun(EngineLog log) {
-    this.log = log;
+    this(log, NodeRuntime.fromEnvironment());
   }
 
-  /** Starts everything, prints how to use it, and blocks until the JVM is asked to stop. */
+  /** @param node where the emulators' Node.js and npm are looked for */
+  public LocalRun(EngineLog log, NodeRuntime node) {
+    this.log = log;
+    this.node = node;
+  }
+
+  /**
+   * Starts everything, prints how to use it, and blocks until the JVM is asked to stop.
+   *
+   * @throws io.fwoa.engine.node.NodeRuntimeException before anything starts, saying what to install, when
+   *     node or npm is missing from PATH or node is too old
+   */
   public void run(Settings settings) {
+    NodeRuntime.Node nodeJs = node.checkForEmulators();
+    log.debug("Node.js " + nodeJs.version() + " at " + nodeJs.executable());
     Map<String, String> env = new HashMap<>();
     env.put(ServerConfig.ENABLE_MULTI_TENANCY, Boolean.toString(settings.multiTenancy()));
     env.put(ServerConfig.ENABLE_ES_HARD_DELETE, Boolean.toString(settings.hardDelete()));
