@@ -21,8 +21,12 @@ assert claims(runs[1])['custom:tenantId'] == 'local'
 assert runs[1].contains('Tenant   : local')
 assert runs[1].contains('Self-check passed')
 
-assert log.contains('Stopping the local FHIR server') || log.contains('Self-check passed')
+// Each run stopped what it started: the goal says so once everything is closed, and no DynamoDB or S3
+// emulator working on this project's data is left running.
+assert log.count('Stopped the local FHIR server and its emulators') == 2
 def data = new File(basedir, 'target/fwoa/local')
+def leftovers = ['ps', '-eo', 'args'].execute().text.readLines().findAll { it.contains(data.canonicalPath) }
+assert leftovers.isEmpty() : leftovers
 assert new File(data, 'local-stack.json').isFile()
 assert new File(data, 'dynamodb').isDirectory()
 assert log =~ /Search   : OpenSearch http:\/\/127\.0\.0\.1:\d+/

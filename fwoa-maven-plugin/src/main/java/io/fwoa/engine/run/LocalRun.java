@@ -120,6 +120,7 @@ public final class LocalRun {
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
+        log.info("Stopped the local FHIR server and its emulators");
       }
       return;
     }

@@ -165,18 +165,8 @@ public final class LocalCognito implements AutoCloseable {
 
   /** Creates an extra user of the local tenant in the given groups (none for a user without access). */
   public String createUser(String username, String password, List<String> groups) {
-    return createUser(username, password, groups, LOCAL_TENANT);
-  }
-
-  /**
-   * Creates an extra user in the given groups with the given custom:tenantId, which is not checked
-   * (tests use it to present invalid tenant claims), or none if null.
-   */
-  public String createUser(String username, String password, List<String> groups, String tenant) {
-    List<AttributeType> attributes = tenant == null ? List.of()
-        : List.of(AttributeType.builder().name(TENANT_ATTRIBUTE).value(tenant).build());
     client.adminCreateUser(b -> b.userPoolId(poolId).username(username).messageAction(MessageActionType.SUPPRESS)
-        .userAttributes(attributes));
+        .userAttributes(AttributeType.builder().name(TENANT_ATTRIBUTE).value(LOCAL_TENANT).build()));
     client.adminSetUserPassword(b -> b.userPoolId(poolId).username(username).password(password).permanent(true));
     for (String g : groups) {
       client.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));
