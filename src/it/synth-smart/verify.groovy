@@ -12,9 +12,8 @@ assert resources.count { it.Type == 'AWS::ApiGateway::Authorizer' } == 0
 assert resources.count { it.Type == 'AWS::Cognito::UserPool' } == 1
 def api = resources.find { it.Type == 'AWS::Lambda::Function' && it.Properties.Handler?.contains('FhirApiHandler') }
 def env = api.Properties.Environment.Variables
-assert env.ISSUER_ENDPOINT == 'https://auth.example.org/oauth2/default'
+assert !env.containsKey("ISSUER_ENDPOINT") && !env.containsKey("PATIENT_PICKER_ENDPOINT") // read by nothing yet
 assert env.OAUTH2_API_ENDPOINT == 'https://auth.example.org/oauth2/default/v1'
-assert env.PATIENT_PICKER_ENDPOINT == 'https://auth.example.org/picker'
 assert resources.any { it.Type == 'AWS::ApiGateway::Resource' && it.Properties.PathPart == 'smart-configuration' }
 assert resources.findAll { it.Type == 'AWS::ApiGateway::Method' && it.Properties.HttpMethod == 'ANY' }
     .every { it.Properties.ApiKeyRequired == true && it.Properties.AuthorizationType == 'NONE' }

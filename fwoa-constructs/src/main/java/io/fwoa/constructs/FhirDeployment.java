@@ -64,8 +64,6 @@ public final class FhirDeployment {
         .smart(config.smartAuth())
         .oauthRedirect(config.getOauthRedirect())
         .enableMultiTenancy(config.isEnableMultiTenancy())
-        .enableSubscriptions(config.isEnableSubscriptions())
-        .useHapiValidator(config.isUseHapiValidator())
         .enforceEncryptionHeaders(config.isEnforceEncryptionHeaders())
         .enforceReferentialIntegrity(config.isEnforceReferentialIntegrity())
         .build());

@@ -97,6 +97,8 @@ public final class FhirDeploymentConfig {
       SmartAuth.check(SmartAuth.OAUTH2_API_ENDPOINT, oAuth2ApiEndpoint, problems);
       SmartAuth.check(SmartAuth.PATIENT_PICKER_ENDPOINT, patientPickerEndpoint, problems);
     }
+    notAvailableYet("enableSubscriptions", enableSubscriptions, "FHIR Subscriptions", problems);
+    notAvailableYet("useHapiValidator", useHapiValidator, "profile validation with the HAPI FHIR validator", problems);
     oneOf("logLevel", logLevel, LOG_LEVELS, problems);
     oneOf("fhirVersion", fhirVersion, FHIR_VERSIONS, problems);
     oneOf("lambdaArchitecture", lambdaArchitecture, ARCHITECTURES, problems);
@@ -125,6 +127,14 @@ public final class FhirDeploymentConfig {
       throw new ConfigurationException(problems);
     }
     return this;
+  }
+
+  /** A setting FWoA had for a feature fwoa does not have yet: accepting it would promise what nothing does. */
+  private static void notAvailableYet(String setting, boolean requested, String feature, List<Problem> problems) {
+    if (requested) {
+      problems.add(new Problem(setting, "'true' asks for " + feature + ", which is not available yet in fwoa: "
+          + "remove the setting (or set it to false)"));
+    }
   }
 
   private static void oneOf(String setting, String value, List<String> valid, List<Problem> problems) {
@@ -220,6 +230,7 @@ public final class FhirDeploymentConfig {
     return enableMultiTenancy;
   }
 
+  /** FHIR Subscriptions: not available yet (true is a configuration problem). */
   public boolean isEnableSubscriptions() {
     return enableSubscriptions;
   }
@@ -228,6 +239,7 @@ public final class FhirDeploymentConfig {
     return enableESHardDelete;
   }
 
+  /** Profile validation with the HAPI FHIR validator: not available yet (true is a configuration problem). */
   public boolean isUseHapiValidator() {
     return useHapiValidator;
   }
@@ -367,6 +379,7 @@ public final class FhirDeploymentConfig {
       return this;
     }
 
+    /** FWoA's setting; fwoa has no Subscriptions yet, so true fails {@link FhirDeploymentConfig#validate()}. */
     public Builder enableSubscriptions(boolean enableSubscriptions) {
       this.enableSubscriptions = enableSubscriptions;
       return this;
@@ -377,6 +390,7 @@ public final class FhirDeploymentConfig {
       return this;
     }
 
+    /** FWoA's setting; fwoa has no HAPI validator yet, so true fails {@link FhirDeploymentConfig#validate()}. */
     public Builder useHapiValidator(boolean useHapiValidator) {
       this.useHapiValidator = useHapiValidator;
       return this;

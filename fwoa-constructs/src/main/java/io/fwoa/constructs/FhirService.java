@@ -29,6 +29,7 @@ import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.cognito.AccountRecovery;
 import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
+import software.amazon.awscdk.services.cognito.ClientAttributes;
 import software.amazon.awscdk.services.cognito.CognitoDomainOptions;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
 import software.amazon.awscdk.services.cognito.Mfa;
@@ -40,6 +41,7 @@ import software.amazon.awscdk.services.cognito.PasswordPolicy;
 import software.amazon.awscdk.services.cognito.SignInAliases;
 import software.amazon.awscdk.services.cognito.StandardAttribute;
 import software.amazon.awscdk.services.cognito.StandardAttributes;
+import software.amazon.awscdk.services.cognito.StandardAttributesMask;
 import software.amazon.awscdk.services.cognito.StandardThreatProtectionMode;
 import software.amazon.awscdk.services.cognito.StringAttribute;
 import software.amazon.awscdk.services.cognito.UserPool;
@@ -224,9 +226,6 @@ public class FhirService extends Construct {
     env.put("LOG_LEVEL", props.getLogLevel());
     env.put("ENABLE_MULTI_TENANCY", Boolean.toString(props.isEnableMultiTenancy()));
     env.put("ENFORCE_REFERENTIAL_INTEGRITY", Boolean.toString(props.isEnforceReferentialIntegrity()));
-    env.put("ENABLE_SUBSCRIPTIONS", Boolean.toString(props.isEnableSubscriptions()));
-    env.put("USE_HAPI_VALIDATOR", Boolean.toString(props.isUseHapiValidator()));
-    env.put("FHIR_VERSION", "4.0.1");
     // C1 only: a request-driven function spends its short life in the interpreter and C1 code.
     env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
     if (props.getSmart() != null) {
@@ -326,6 +325,17 @@ public class FhirService extends Construct {
             .scopes(List.of(OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE))
             .callbackUrls(List.of(props.getOauthRedirect()))
             .build())
+        // What a user's own access token may change (UpdateUserAttributes): the email only.
+        // custom:tenantId decides which tenant's data a token reaches, so only administrators
+        // (fwoa:provision-user's Admin* calls, which these lists do not restrict) may set it. Never
+        // empty: Cognito treats an empty or absent list as its default, which lets users write their
+        // attributes.
+        .writeAttributes(new ClientAttributes()
+            .withStandardAttributes(StandardAttributesMask.builder().email(true).build()))
+        // What tokens and GetUser show: the server reads custom:tenantId from the ID token.
+        .readAttributes(new ClientAttributes()
+            .withStandardAttributes(StandardAttributesMask.builder().email(true).emailVerified(true).build())
+            .withCustomAttributes("tenantId"))
         .preventUserExistenceErrors(true)
         .enableTokenRevocation(true)
         .accessTokenValidity(Duration.hours(1))

@@ -27,8 +27,6 @@ public final class FhirServiceProps {
   private final SmartAuth smart;
   private final String oauthRedirect;
   private final boolean enableMultiTenancy;
-  private final boolean enableSubscriptions;
-  private final boolean useHapiValidator;
   private final boolean enforceEncryptionHeaders;
   private final boolean enforceReferentialIntegrity;
   private final RetentionDays logRetention;
@@ -48,8 +46,6 @@ public final class FhirServiceProps {
     this.smart = b.smart;
     this.oauthRedirect = b.oauthRedirect == null ? "http://localhost" : b.oauthRedirect;
     this.enableMultiTenancy = b.enableMultiTenancy;
-    this.enableSubscriptions = b.enableSubscriptions;
-    this.useHapiValidator = b.useHapiValidator;
     this.enforceEncryptionHeaders = b.enforceEncryptionHeaders;
     this.enforceReferentialIntegrity = b.enforceReferentialIntegrity;
     this.logRetention = b.logRetention == null ? RetentionDays.TEN_YEARS : b.logRetention;
@@ -114,14 +110,6 @@ public final class FhirServiceProps {
     return enableMultiTenancy;
   }
 
-  public boolean isEnableSubscriptions() {
-    return enableSubscriptions;
-  }
-
-  public boolean isUseHapiValidator() {
-    return useHapiValidator;
-  }
-
   public boolean isEnforceEncryptionHeaders() {
     return enforceEncryptionHeaders;
   }
@@ -161,8 +149,6 @@ public final class FhirServiceProps {
     private SmartAuth smart;
     private String oauthRedirect;
     private boolean enableMultiTenancy;
-    private boolean enableSubscriptions;
-    private boolean useHapiValidator;
     private boolean enforceEncryptionHeaders;
     private boolean enforceReferentialIntegrity;
     private RetentionDays logRetention;
@@ -229,16 +215,6 @@ public final class FhirServiceProps {
 
     public Builder enableMultiTenancy(boolean enableMultiTenancy) {
       this.enableMultiTenancy = enableMultiTenancy;
-      return this;
-    }
-
-    public Builder enableSubscriptions(boolean enableSubscriptions) {
-      this.enableSubscriptions = enableSubscriptions;
-      return this;
-    }
-
-    public Builder useHapiValidator(boolean useHapiValidator) {
-      this.useHapiValidator = useHapiValidator;
       return this;
     }
 

@@ -76,12 +76,13 @@ public final class SmartAuth {
     return patientPickerEndpoint;
   }
 
-  /** The environment variables the FHIR function reads (FWoA's names). */
+  /**
+   * The environment variables the FHIR function reads (FWoA's names): OAUTH2_API_ENDPOINT turns SMART
+   * on and gives the OAuth URIs of the CapabilityStatement. The issuer and patient picker are not
+   * passed until the server uses them (SMART token validation is a later release).
+   */
   Map<String, String> environment() {
-    return Map.of(
-        "ISSUER_ENDPOINT", issuerEndpoint,
-        "OAUTH2_API_ENDPOINT", oAuth2ApiEndpoint,
-        "PATIENT_PICKER_ENDPOINT", patientPickerEndpoint);
+    return Map.of("OAUTH2_API_ENDPOINT", oAuth2ApiEndpoint);
   }
 
   @Override

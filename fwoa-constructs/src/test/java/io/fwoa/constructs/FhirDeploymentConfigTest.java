@@ -68,6 +68,19 @@ class FhirDeploymentConfigTest {
   }
 
   @Test
+  void featuresThatDoNotExistYetAreRefusedSayingSo() {
+    assertThat(FhirDeploymentConfig.builder().enableSubscriptions(false).useHapiValidator(false).build().problems())
+        .isEmpty();
+    List<ConfigurationException.Problem> problems = FhirDeploymentConfig.builder().enableSubscriptions(true)
+        .useHapiValidator(true).build().problems();
+    assertThat(problems).extracting(ConfigurationException.Problem::setting)
+        .containsExactly("enableSubscriptions", "useHapiValidator");
+    assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("not available yet"));
+    assertThat(problems.get(0).message()).contains("FHIR Subscriptions");
+    assertThat(problems.get(1).message()).contains("HAPI FHIR validator");
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     List<ConfigurationException.Problem> problems = FhirDeploymentConfig.builder()
         .stage("BAD").fhirVersion("5.0.0").lambdaTimeoutSeconds(60).lambdaMemorySize(128).build().problems();

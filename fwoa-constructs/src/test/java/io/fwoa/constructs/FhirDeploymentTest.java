@@ -56,6 +56,46 @@ class FhirDeploymentTest {
     assertThat(policies).contains("documents/*");
   }
 
+  /**
+   * The environment variable names fwoa-server reads: the String constants of its ServerConfig (read
+   * from the source, as the server is not on this module's class path), and the JVM's options.
+   */
+  private static Set<String> readByTheServer() throws java.io.IOException {
+    String source = java.nio.file.Files.readString(java.nio.file.Path.of(
+        "../fwoa-server/src/main/java/io/fwoa/server/config/ServerConfig.java"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "public static final String [A-Z0-9_]+ = \"([A-Z0-9_]+)\";").matcher(source);
+    Set<String> names = new java.util.TreeSet<>(Set.of("JAVA_TOOL_OPTIONS"));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    assertThat(names).contains("LOG_LEVEL", "RESOURCE_TABLE");
+    return names;
+  }
+
+  @Test
+  void everyEnvironmentVariableOfTheFunctionsIsOneTheServerReads() throws Exception {
+    Set<String> read = readByTheServer();
+    for (FhirDeploymentConfig.Builder config : List.of(FhirDeploymentConfig.builder(),
+        FhirDeploymentConfig.builder().enableMultiTenancy(true).logLevel("debug"),
+        FhirDeploymentConfig.builder().issuerEndpoint("https://auth.example.org")
+            .oAuth2ApiEndpoint("https://auth.example.org/oauth2").patientPickerEndpoint("https://auth.example.org/picker"))) {
+      Template t = Template.fromStack(deploy(config).getServiceStack());
+      Map<String, Map<String, Object>> functions = resources(t, "AWS::Lambda::Function");
+      long fwoaFunctions = functions.values().stream().map(TestStacks::properties)
+          .filter(p -> String.valueOf(p.get("Handler")).startsWith("io.fwoa.server."))
+          .peek(p -> assertThat(variables(p).keySet()).as("environment of %s", p.get("Handler"))
+              .contains("LOG_LEVEL").isSubsetOf(read))
+          .count();
+      assertThat(fwoaFunctions).isEqualTo(2);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> variables(Map<String, Object> function) {
+    return (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+  }
+
   @Test
   void developerKeyOutputIsTheKeyIdNeverItsValue() {
     Template t = Template.fromStack(deploy(FhirDeploymentConfig.builder()).getServiceStack());

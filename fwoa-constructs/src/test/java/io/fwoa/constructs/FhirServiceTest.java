@@ -176,6 +176,17 @@ class FhirServiceTest {
   }
 
   @Test
+  void usersCannotWriteTheirOwnTenantThroughTheAppClient() {
+    // An absent or empty WriteAttributes is Cognito's default, under which a user's own access token
+    // may write their attributes with UpdateUserAttributes: the list must be explicit and non-empty.
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", Match.objectLike(Map.of(
+        "WriteAttributes", List.of("email"),
+        "ReadAttributes", List.of("custom:tenantId", "email", "email_verified"))));
+    template.hasResourceProperties("AWS::Cognito::UserPool", Match.objectLike(Map.of(
+        "Schema", Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "tenantId", "Mutable", true)))))));
+  }
+
+  @Test
   void functionMayReadAndPutBinariesButNotDeleteThem() {
     List<String> actions = actionsOfRole(template, "FhirServerRole");
     assertThat(actions).contains("s3:PutObject", "dynamodb:PutItem", "dynamodb:Query", "logs:PutLogEvents")

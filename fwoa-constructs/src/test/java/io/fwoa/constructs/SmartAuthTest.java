@@ -32,9 +32,7 @@ class SmartAuthTest {
     template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
         "Handler", ServerCode.API_HANDLER,
         "Environment", Map.of("Variables", Match.objectLike(Map.of(
-            "ISSUER_ENDPOINT", "https://auth.example.org/oauth2/default",
-            "OAUTH2_API_ENDPOINT", "https://auth.example.org/oauth2/default/v1",
-            "PATIENT_PICKER_ENDPOINT", "https://picker.example.org"))))));
+            "OAUTH2_API_ENDPOINT", "https://auth.example.org/oauth2/default/v1"))))));
   }
 
   @Test

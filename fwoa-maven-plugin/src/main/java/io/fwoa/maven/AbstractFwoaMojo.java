@@ -50,15 +50,21 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.backupRetentionDays", defaultValue = "35")
   protected int backupRetentionDays;
 
-  /** Log level of the FHIR functions: error, warn, info or debug. */
+  /**
+   * What the FHIR API and stream indexer functions log (their LOG_LEVEL): error, warn, info or debug; also API
+   * Gateway's execution logging (ERROR for error, else INFO).
+   */
   @Parameter(property = "fwoa.logLevel", defaultValue = "error")
   protected String logLevel;
 
-  /** Multi-tenancy (tenant from the custom:tenantId claim, URLs under /tenant/&lt;id&gt;). */
+  /**
+   * Multi-tenancy: the tenant is the ID token's custom:tenantId claim (1-64 letters, digits, '-' or '_'; access
+   * tokens carry none), URLs may name it under /tenant/&lt;id&gt;. fwoa:run: every local user is in tenant 'local'.
+   */
   @Parameter(property = "fwoa.enableMultiTenancy", defaultValue = "false")
   protected boolean enableMultiTenancy;
 
-  /** FHIR R4 subscriptions flag passed to the FHIR server. */
+  /** FWoA's FHIR Subscriptions setting: not available yet in fwoa, so true fails the build saying so. */
   @Parameter(property = "fwoa.enableSubscriptions", defaultValue = "false")
   protected boolean enableSubscriptions;
 
@@ -73,7 +79,7 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.enforceReferentialIntegrity", defaultValue = "false")
   protected boolean enforceReferentialIntegrity;
 
-  /** Validate resources with the HAPI FHIR validator flag passed to the FHIR server. */
+  /** FWoA's HAPI FHIR validator setting: not available yet in fwoa, so true fails the build saying so. */
   @Parameter(property = "fwoa.useHapiValidator", defaultValue = "false")
   protected boolean useHapiValidator;
 

@@ -1,10 +1,13 @@
 package io.fwoa.maven;
 
+import io.fwoa.engine.node.NodeRuntime;
+import io.fwoa.engine.node.NodeRuntimeException;
 import io.fwoa.engine.run.LocalRun;
 import io.fwoa.server.local.LocalStackException;
 import io.fwoa.server.local.NpmPackages;
 import java.io.File;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -16,6 +19,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * first use, an OpenSearch node embedded in the build's JVM (each write is indexed through the
  * stream Lambda's handler before it returns), and the FHIR API on 127.0.0.1 through the same Lambda
  * handler code the cloud runs.
+ * Needs Node.js 20 or newer and npm on PATH (checked first, with what to install if they are missing).
  * Prints the base URL and a practitioner token; Ctrl-C stops everything.
  */
 @Mojo(name = "run", threadSafe = true, requiresProject = false)
@@ -41,6 +45,9 @@ public class RunMojo extends AbstractFwoaMojo {
   @Parameter(property = "fwoa.exitAfterStartup", defaultValue = "false")
   private boolean exitAfterStartup;
 
+  /** Where node and npm are looked for (the build's environment; tests replace it). */
+  Map<String, String> environment = System.getenv();
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skipped()) {
@@ -58,10 +65,12 @@ public class RunMojo extends AbstractFwoaMojo {
         cacheDirectory != null ? cacheDirectory.toPath() : NpmPackages.defaultCacheDirectory(), clean,
         enableMultiTenancy, exitAfterStartup, enableESHardDelete, enforceReferentialIntegrity);
     try {
-      new LocalRun(engineLog()).run(settings);
+      new LocalRun(engineLog(), new NodeRuntime(environment)).run(settings);
+    } catch (NodeRuntimeException e) {
+      throw new MojoFailureException(e.getMessage(), e);
     } catch (LocalStackException e) {
       String hint = e.getMessage() != null && e.getMessage().contains("in use")
-          ? "" : "\nInstall Node.js 18+ with npm if it is missing; logs are in " + dataDirectory + "/logs";
+          ? "" : "\nThe emulators' logs are in " + dataDirectory + "/logs";
       throw new MojoFailureException(e.getMessage() + hint, e);
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new MojoExecutionException(e.getMessage(), e);

@@ -152,6 +152,18 @@ class AwsGoalsTest {
   }
 
   @Test
+  void settingsForFeaturesThatDoNotExistYetFailTheBuildSayingSo() {
+    assertThatThrownBy(() -> info("enableSubscriptions", true).execute()).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("enableSubscriptions: 'true' asks for FHIR Subscriptions, which is not available yet")
+        .hasMessageContaining("-Dfwoa.enableSubscriptions=");
+    assertThatThrownBy(() -> info("useHapiValidator", true).execute()).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("useHapiValidator: 'true' asks for profile validation with the HAPI FHIR validator, "
+            + "which is not available yet")
+        .hasMessageContaining("-Dfwoa.useHapiValidator=");
+    assertThat(aws.calls()).isEmpty();
+  }
+
+  @Test
   void invalidSettingsAreNamedBeforeAnyAwsCall() {
     assertThatThrownBy(() -> info("region", "mars-1").execute()).isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("region: 'mars-1'").hasMessageContaining("-Dfwoa.region=");

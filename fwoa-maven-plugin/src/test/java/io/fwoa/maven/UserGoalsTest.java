@@ -38,6 +38,7 @@ import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 import org.sonatype.plexus.components.sec.dispatcher.DefaultSecDispatcher;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AdminGetUserResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
 
 /**
@@ -238,7 +239,10 @@ class UserGoalsTest {
     String newPassword = printedPassword();
     assertThat(cognito.verify(service, printedToken()).getStringListClaim("cognito:groups")).containsExactly("practitioner");
     assertThat(cognito.signIn(service, "workshopuser", newPassword)).isNotBlank();
-    assertThatThrownBy(() -> cognito.signIn(service, "workshopuser", "First-Pass-1")).isNotNull();
+    // The old password no longer signs in (cognito-local answers a wrong password with
+    // InvalidPasswordException "Invalid password"; AWS with NotAuthorizedException).
+    assertThatThrownBy(() -> cognito.signIn(service, "workshopuser", "First-Pass-1"))
+        .isInstanceOf(InvalidPasswordException.class).hasMessageContaining("Invalid password");
   }
 
   @Test

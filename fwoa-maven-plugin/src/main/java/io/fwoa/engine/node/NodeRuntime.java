@@ -16,11 +16,15 @@ import java.util.regex.Pattern;
 /**
  * Finds the Node.js that the AWS CDK's jsii runtime will start, and checks it is new enough,
  * before anything touches aws-cdk-lib: without it jsii fails with an obscure I/O error.
- * jsii takes {@code JSII_NODE} if set, otherwise {@code node} from PATH.
+ * jsii takes {@code JSII_NODE} if set, otherwise {@code node} from PATH. fwoa:run's emulators need
+ * {@code node} and {@code npm} from PATH ({@link #checkForEmulators()}).
  */
 public final class NodeRuntime {
 
-  /** Oldest Node.js major version the CDK's jsii runtime runs on. */
+  /**
+   * Oldest Node.js major version fwoa runs on: the CDK's jsii runtime's, and dynalite 4's (fwoa:run's
+   * DynamoDB emulator declares node &gt;= 20).
+   */
   public static final int MINIMUM_MAJOR = 20;
 
   private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+)");
@@ -55,6 +59,32 @@ public final class NodeRuntime {
         "Node.js was not found on PATH. The AWS CDK synthesizes templates with its jsii runtime, which "
             + "runs on Node.js " + MINIMUM_MAJOR + " or newer: install Node.js (LTS from https://nodejs.org, "
             + "or your package manager) and make sure 'node' is on PATH, or set JSII_NODE to its path."));
+    return version(executable, "the AWS CDK's jsii runtime needs Node.js " + MINIMUM_MAJOR + " or newer",
+        "or point JSII_NODE at a newer node");
+  }
+
+  /**
+   * What fwoa:run needs: {@code node} (Node.js {@value #MINIMUM_MAJOR}+) and {@code npm} on PATH, which
+   * install and run its DynamoDB, S3 and Cognito emulators. JSII_NODE plays no part here.
+   *
+   * @throws NodeRuntimeException saying what to install when either is missing, or node is broken or too old
+   */
+  public Node checkForEmulators() {
+    String needs = "fwoa:run installs its DynamoDB, S3 and Cognito emulators (dynalite, s3rver, cognito-local) "
+        + "with npm and runs them on Node.js " + MINIMUM_MAJOR + " or newer";
+    Path executable = onPath(executableNames("node")).orElseThrow(() -> new NodeRuntimeException(
+        "Node.js was not found on PATH. " + needs + ": install Node.js with npm (LTS from https://nodejs.org, or "
+            + "your package manager) and make sure 'node' and 'npm' are on PATH."));
+    Node node = version(executable, needs, "and make sure it comes first on PATH");
+    if (onPath(executableNames("npm")).isEmpty()) {
+      throw new NodeRuntimeException("npm was not found on PATH (Node.js " + node.version() + " is at " + executable
+          + "). " + needs + ": install npm with Node.js (LTS from https://nodejs.org; some package managers ship it "
+          + "separately, e.g. 'apt install npm') and make sure 'npm' is on PATH.");
+    }
+    return node;
+  }
+
+  private Node version(Path executable, String needs, String alternative) {
     String output = run(executable);
     Matcher m = VERSION.matcher(output);
     if (!m.find()) {
@@ -64,9 +94,9 @@ public final class NodeRuntime {
     int major = Integer.parseInt(m.group(1));
     String version = m.group(0).startsWith("v") ? m.group(0) : "v" + m.group(0);
     if (major < MINIMUM_MAJOR) {
-      throw new NodeRuntimeException("Node.js " + version + " at " + executable + " is too old: the AWS CDK's jsii "
-          + "runtime needs Node.js " + MINIMUM_MAJOR + " or newer. Install a current LTS from https://nodejs.org "
-          + "(or with nvm: 'nvm install --lts'), or point JSII_NODE at a newer node.");
+      throw new NodeRuntimeException("Node.js " + version + " at " + executable + " is too old: " + needs
+          + ". Install a current LTS from https://nodejs.org (or with nvm: 'nvm install --lts'), " + alternative
+          + ".");
     }
     return new Node(executable, version, major);
   }
@@ -81,9 +111,16 @@ public final class NodeRuntime {
       }
       return Optional.of(p);
     }
-    String path = env.getOrDefault("PATH", env.getOrDefault("Path", ""));
+    return onPath(executableNames("node"));
+  }
+
+  private static List<String> executableNames(String command) {
     boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-    List<String> names = windows ? List.of("node.exe", "node.cmd", "node") : List.of("node");
+    return windows ? List.of(command + ".exe", command + ".cmd", command) : List.of(command);
+  }
+
+  private Optional<Path> onPath(List<String> names) {
+    String path = env.getOrDefault("PATH", env.getOrDefault("Path", ""));
     for (String dir : path.split(File.pathSeparator)) {
       if (dir.isBlank()) {
         continue;

@@ -1,7 +1,9 @@
 package io.fwoa.engine.run;
 
 import io.fwoa.engine.log.EngineLog;
+import io.fwoa.engine.node.NodeRuntime;
 import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.local.LocalCognito;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.local.LocalLog;
 import java.io.IOException;
@@ -41,13 +43,27 @@ public final class LocalRun {
       boolean exitAfterStartup, boolean hardDelete, boolean referentialIntegrity) {}
 
   private final EngineLog log;
+  private final NodeRuntime node;
 
   public LocalRun(EngineLog log) {
-    this.log = log;
+    this(log, NodeRuntime.fromEnvironment());
   }
 
-  /** Starts everything, prints how to use it, and blocks until the JVM is asked to stop. */
+  /** @param node where the emulators' Node.js and npm are looked for */
+  public LocalRun(EngineLog log, NodeRuntime node) {
+    this.log = log;
+    this.node = node;
+  }
+
+  /**
+   * Starts everything, prints how to use it, and blocks until the JVM is asked to stop.
+   *
+   * @throws io.fwoa.engine.node.NodeRuntimeException before anything starts, saying what to install, when
+   *     node or npm is missing from PATH or node is too old
+   */
   public void run(Settings settings) {
+    NodeRuntime.Node nodeJs = node.checkForEmulators();
+    log.debug("Node.js " + nodeJs.version() + " at " + nodeJs.executable());
     Map<String, String> env = new HashMap<>();
     env.put(ServerConfig.ENABLE_MULTI_TENANCY, Boolean.toString(settings.multiTenancy()));
     env.put(ServerConfig.ENABLE_ES_HARD_DELETE, Boolean.toString(settings.hardDelete()));
@@ -75,12 +91,20 @@ public final class LocalRun {
     Runtime.getRuntime().addShutdownHook(hook);
 
     String token = server.token("practitioner");
+    // With multi-tenancy the tenant comes from the ID token's custom:tenantId; every local user has
+    // the tenant 'local', and the URL may name it as in the cloud.
+    String baseUrl = settings.multiTenancy() ? server.baseUrl() + "/tenant/" + LocalCognito.LOCAL_TENANT
+        : server.baseUrl();
     log.info("");
     log.info("fwoa local FHIR server is up (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
-    log.info("  Base URL : " + server.baseUrl());
+    log.info("  Base URL : " + baseUrl);
     log.info("  Token    : " + token);
-    log.info("             (practitioner, valid 24 h; send it as 'Authorization: Bearer <token>')");
-    log.info("  Try      : curl -H \"Authorization: Bearer <token>\" " + server.baseUrl() + "/Patient/_history");
+    log.info("             (practitioner's ID token, valid 24 h; send it as 'Authorization: Bearer <token>')");
+    if (settings.multiTenancy()) {
+      log.info("  Tenant   : " + LocalCognito.LOCAL_TENANT + " (multi-tenancy: the custom:tenantId of every local "
+          + "user, carried by ID tokens only)");
+    }
+    log.info("  Try      : curl -H \"Authorization: Bearer <token>\" " + baseUrl + "/Patient/_history");
     log.info("  Users    : practitioner@fwoa.local, non-practitioner@fwoa.local, auditor@fwoa.local");
     log.info("             (passwords in " + server.dataDirectory().resolve("local-stack.json") + ")");
     log.info("  Data     : " + server.dataDirectory() + " (kept between runs; -Dfwoa.clean=true starts empty)");
@@ -95,13 +119,14 @@ public final class LocalRun {
 
     if (settings.exitAfterStartup()) {
       try {
-        selfCheck(server.baseUrl(), token, settings.referentialIntegrity());
+        selfCheck(baseUrl, token, settings.referentialIntegrity());
         log.info("Self-check passed: /metadata, authenticated and anonymous requests, a Patient created, found by "
             + "search and deleted, and a reference to no resource " + (settings.referentialIntegrity() ? "refused"
             : "stored") + " as fwoa.enforceReferentialIntegrity says");
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
+        log.info("Stopped the local FHIR server and its emulators");
       }
       return;
     }

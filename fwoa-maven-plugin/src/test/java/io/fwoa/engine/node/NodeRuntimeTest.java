@@ -24,6 +24,53 @@ class NodeRuntimeTest {
     return bin;
   }
 
+  private Path fakeNpm(Path bin) throws IOException {
+    Path npm = bin.resolve("npm");
+    Files.writeString(npm, "#!/bin/sh\necho 10.8.2\n");
+    Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
+  }
+
+  @Test
+  void theEmulatorsNeedNodeOnPathSayingWhatToInstall() {
+    assertThatThrownBy(() -> new NodeRuntime(Map.of("PATH", dir.toString())).checkForEmulators())
+        .isInstanceOf(NodeRuntimeException.class)
+        .hasMessageContaining("Node.js was not found on PATH")
+        .hasMessageContaining("fwoa:run installs its DynamoDB, S3 and Cognito emulators")
+        .hasMessageContaining("install Node.js with npm")
+        .hasMessageNotContaining("JSII_NODE");
+  }
+
+  @Test
+  void theEmulatorsNeedNode20() throws IOException {
+    Path bin = fakeNpm(fakeNode("echo v18.19.0"));
+    assertThatThrownBy(() -> new NodeRuntime(Map.of("PATH", bin.toString())).checkForEmulators())
+        .isInstanceOf(NodeRuntimeException.class)
+        .hasMessageContaining("Node.js v18.19.0").hasMessageContaining("is too old")
+        .hasMessageContaining("Node.js 20 or newer").hasMessageContaining("fwoa:run");
+  }
+
+  @Test
+  void theEmulatorsNeedNpm() throws IOException {
+    Path bin = fakeNode("echo v20.11.1");
+    assertThatThrownBy(() -> new NodeRuntime(Map.of("PATH", bin.toString())).checkForEmulators())
+        .isInstanceOf(NodeRuntimeException.class)
+        .hasMessageContaining("npm was not found on PATH").hasMessageContaining("Node.js v20.11.1");
+
+    assertThat(new NodeRuntime(Map.of("PATH", fakeNpm(bin).toString())).checkForEmulators().major()).isEqualTo(20);
+  }
+
+  @Test
+  void theEmulatorsRunOnNodeFromPathNotJsiiNode() throws IOException {
+    Path bin = fakeNpm(fakeNode("echo v18.19.0"));
+    Path newer = Files.createDirectories(dir.resolve("newer"));
+    Files.writeString(newer.resolve("node"), "#!/bin/sh\necho v22.11.0\n");
+    Files.setPosixFilePermissions(newer.resolve("node"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    assertThatThrownBy(() -> new NodeRuntime(Map.of("PATH", bin.toString(), "JSII_NODE",
+        newer.resolve("node").toString())).checkForEmulators()).hasMessageContaining("is too old");
+  }
+
   @Test
   void missingNodeSaysWhatToInstall() {
     NodeRuntime runtime = new NodeRuntime(Map.of("PATH", dir.toString()));

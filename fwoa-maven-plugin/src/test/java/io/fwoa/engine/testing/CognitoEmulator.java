@@ -100,7 +100,7 @@ public final class CognitoEmulator implements AutoCloseable {
   /**
    * A pool like FhirService's: admin-create only, email required and a sign-in alias (auto-verified),
    * custom tenantId and cc_confirmed, the password policy of FhirService.passwordPolicy(), the three
-   * FWoA groups and a public client with USER_PASSWORD_AUTH.
+   * FWoA groups and a public client with USER_PASSWORD_AUTH and FhirService's read and write attributes.
    */
   public Pool servicePool() {
     Pool pool = pool("fhir-service-dev", true);
@@ -132,9 +132,14 @@ public final class CognitoEmulator implements AutoCloseable {
         .policies(p -> p.passwordPolicy(pp -> pp.minimumLength(8).requireUppercase(true).requireLowercase(true)
             .requireNumbers(true).requireSymbols(true).temporaryPasswordValidityDays(3)))
         .schema(schema)).userPool().id();
-    String clientId = admin.createUserPoolClient(r -> r.userPoolId(poolId).clientName(name + "-client")
-        .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
-        .userPoolClient().clientId();
+    String clientId = admin.createUserPoolClient(r -> {
+      r.userPoolId(poolId).clientName(name + "-client")
+          .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
+      if (customAttributes) {
+        // FhirService's app client: users may write their email only (custom:tenantId is for admins).
+        r.writeAttributes("email").readAttributes("custom:tenantId", "email", "email_verified");
+      }
+    }).userPoolClient().clientId();
     return new Pool(poolId, clientId);
   }
 

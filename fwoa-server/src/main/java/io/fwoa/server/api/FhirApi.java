@@ -4,6 +4,7 @@ import io.fwoa.server.auth.Authenticator;
 import io.fwoa.server.auth.Authorizer;
 import io.fwoa.server.auth.Interaction;
 import io.fwoa.server.auth.Principal;
+import io.fwoa.server.auth.Tenants;
 import io.fwoa.server.capability.CapabilityStatements;
 import io.fwoa.server.conditional.SearchCriteria;
 import io.fwoa.server.config.ServerConfig;
@@ -135,7 +136,8 @@ public final class FhirApi {
     String path = request.path();
     if (config.multiTenancy() && path.startsWith(TENANT_PREFIX)) {
       int next = path.indexOf('/', TENANT_PREFIX.length());
-      pathTenant = next < 0 ? path.substring(TENANT_PREFIX.length()) : path.substring(TENANT_PREFIX.length(), next);
+      pathTenant = Tenants.fromPath(next < 0 ? path.substring(TENANT_PREFIX.length())
+          : path.substring(TENANT_PREFIX.length(), next));
       path = next < 0 ? "/" : path.substring(next);
     }
     List<String> segments = segments(path);
@@ -549,17 +551,7 @@ public final class FhirApi {
   }
 
   private String tenant(String pathTenant, Principal principal) {
-    if (!config.multiTenancy()) {
-      return null;
-    }
-    String claimed = principal.tenant();
-    if (claimed == null) {
-      throw FhirException.forbidden("Multi-tenancy is on and the token has no custom:tenantId claim");
-    }
-    if (pathTenant != null && !pathTenant.equals(claimed)) {
-      throw FhirException.forbidden("The token's tenant does not match the URL's tenant '" + pathTenant + "'");
-    }
-    return claimed;
+    return config.multiTenancy() ? Tenants.of(principal, pathTenant) : null;
   }
 
   private static void requireMethod(String method, String allowed, Call c) {

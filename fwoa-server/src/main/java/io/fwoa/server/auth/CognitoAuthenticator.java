@@ -29,9 +29,15 @@ import java.util.Set;
  * Verifies Amazon Cognito tokens (ID or access token) from the {@code Authorization: Bearer}
  * header: RS256 signature against the user pool's JWKS (fetched once, cached, refreshed when an
  * unknown key id appears), issuer, expiry, token use, and audience (ID token) or client id (access
- * token).
+ * token). Expired tokens are accepted for at most {@link #MAX_CLOCK_SKEW_SECONDS} after their expiry.
  */
 public final class CognitoAuthenticator implements Authenticator {
+
+  /**
+   * How long after its expiry a token is still accepted, for clock differences between Cognito and
+   * the function (both on AWS's synchronized clocks). The library's default is 60 s.
+   */
+  public static final int MAX_CLOCK_SKEW_SECONDS = 10;
 
   private final String issuer;
   private final String clientId;
@@ -43,25 +49,35 @@ public final class CognitoAuthenticator implements Authenticator {
    * @param clientId the app client whose tokens are accepted
    */
   public CognitoAuthenticator(String issuer, String clientId) {
+    this(issuer, clientId, remoteKeys(issuer));
+  }
+
+  /** With the pool's keys from elsewhere (tests sign their own tokens). */
+  CognitoAuthenticator(String issuer, String clientId, JWKSource<SecurityContext> keys) {
     this.issuer = issuer;
     this.clientId = clientId;
+    this.keys = keys;
+    DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+    p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+        new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat", "token_use"));
+    claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
+    p.setJWTClaimsSetVerifier(claims);
+    this.processor = p;
+  }
+
+  private static JWKSource<SecurityContext> remoteKeys(String issuer) {
     URL jwks;
     try {
       jwks = URI.create(issuer + "/.well-known/jwks.json").toURL();
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("Invalid Cognito issuer URL '" + issuer + "'", e);
     }
-    JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks)
+    return JWKSourceBuilder.<SecurityContext>create(jwks)
         .cache(24 * 60 * 60 * 1000L, 15_000L)
         .rateLimited(30_000L)
         .retrying(true)
         .build();
-    this.keys = keys;
-    DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
-    p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-    p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-        new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat", "token_use")));
-    this.processor = p;
   }
 
   /** Fetches the pool's JWKS into the cache (a SnapStart snapshot then holds the keys). */
@@ -119,7 +135,7 @@ public final class CognitoAuthenticator implements Authenticator {
         username = claims.getStringClaim("username");
       }
       return new Principal(claims.getSubject(), username, groups == null ? Set.of() : new HashSet<>(groups),
-          claims.getStringClaim("custom:tenantId"));
+          claims.getStringClaim(Tenants.CLAIM), use);
     } catch (ParseException e) {
       throw FhirException.unauthorized("Unauthorized: malformed claims (" + e.getMessage() + ")");
     }

@@ -10,9 +10,7 @@ import java.util.Optional;
  *
  * @param logLevel LOG_LEVEL
  * @param multiTenancy ENABLE_MULTI_TENANCY
- * @param issuerEndpoint SMART: ISSUER_ENDPOINT
  * @param oAuth2ApiEndpoint SMART: OAUTH2_API_ENDPOINT (SMART is on when set)
- * @param patientPickerEndpoint SMART: PATIENT_PICKER_ENDPOINT
  * @param resourceTable RESOURCE_TABLE, the DynamoDB resource table
  * @param binaryBucket FHIR_BINARY_BUCKET, the S3 bucket for Binary content
  * @param s3KmsKey S3_KMS_KEY, the KMS key for Binary uploads
@@ -33,9 +31,7 @@ import java.util.Optional;
 public record ServerConfig(
     String logLevel,
     boolean multiTenancy,
-    Optional<String> issuerEndpoint,
     Optional<String> oAuth2ApiEndpoint,
-    Optional<String> patientPickerEndpoint,
     Optional<String> resourceTable,
     Optional<String> binaryBucket,
     Optional<String> s3KmsKey,
@@ -53,9 +49,7 @@ public record ServerConfig(
 
   public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String ENABLE_MULTI_TENANCY = "ENABLE_MULTI_TENANCY";
-  public static final String ISSUER_ENDPOINT = "ISSUER_ENDPOINT";
   public static final String OAUTH2_API_ENDPOINT = "OAUTH2_API_ENDPOINT";
-  public static final String PATIENT_PICKER_ENDPOINT = "PATIENT_PICKER_ENDPOINT";
   public static final String RESOURCE_TABLE = "RESOURCE_TABLE";
   public static final String FHIR_BINARY_BUCKET = "FHIR_BINARY_BUCKET";
   public static final String S3_KMS_KEY = "S3_KMS_KEY";
@@ -80,9 +74,7 @@ public record ServerConfig(
     return new ServerConfig(
         env.getOrDefault(LOG_LEVEL, "error"),
         Boolean.parseBoolean(env.getOrDefault(ENABLE_MULTI_TENANCY, "false")),
-        nonBlank(env.get(ISSUER_ENDPOINT)),
         nonBlank(env.get(OAUTH2_API_ENDPOINT)),
-        nonBlank(env.get(PATIENT_PICKER_ENDPOINT)),
         nonBlank(env.get(RESOURCE_TABLE)),
         nonBlank(env.get(FHIR_BINARY_BUCKET)),
         nonBlank(env.get(S3_KMS_KEY)),

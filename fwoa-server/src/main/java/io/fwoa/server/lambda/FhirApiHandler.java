@@ -8,6 +8,7 @@ import io.fwoa.server.api.ApiRequest;
 import io.fwoa.server.api.ApiResponse;
 import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.api.OperationOutcomes;
+import io.fwoa.server.config.Logging;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * (fwoa:run) builds the same events from HTTP requests and calls this same class.
  */
 public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+  static {
+    Logging.apply(); // before the first logger: LOG_LEVEL sets the level of every logger
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(FhirApiHandler.class);
 

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.fwoa.server.config.Logging;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.search.stream.StreamIndexer;
@@ -18,6 +19,10 @@ import java.util.List;
  * write, with the records the table would have streamed.
  */
 public class StreamIndexHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+
+  static {
+    Logging.apply(); // before the first logger: LOG_LEVEL sets the level of every logger
+  }
 
   private final StreamIndexer indexer;
 

@@ -17,21 +17,36 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeDataType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ExplicitAuthFlowsType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActionType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.SchemaAttributeType;
 
 /**
  * The local user pool in cognito-local, set up as fwoa-constructs sets up the cloud one: FWoA's
- * groups (practitioner, non-practitioner, auditor), an app client with USER_PASSWORD_AUTH, and one
- * user per group. Pool id, client id and the generated local passwords are kept in a state file
- * next to the data, so tokens keep working across runs.
+ * groups (practitioner, non-practitioner, auditor), an app client with USER_PASSWORD_AUTH and the
+ * deployed client's read and write attributes, and one user per group, all in the tenant
+ * {@value #LOCAL_TENANT}. Pool id, client id and the generated local passwords are kept in a state
+ * file next to the data, so tokens keep working across runs.
+ *
+ * <p>custom:tenantId is immutable here, unlike in the deployed pool: cognito-local does not enforce
+ * an app client's WriteAttributes (the deployed pool's protection against users changing their own
+ * tenant), only the schema's Mutable flag. So local users get their tenant when they are created and
+ * keep it.
  */
 public final class LocalCognito implements AutoCloseable {
 
   public static final List<String> GROUPS = List.of("practitioner", "non-practitioner", "auditor");
+  /** The tenant of every local user (used when multi-tenancy is on). */
+  public static final String LOCAL_TENANT = "local";
+  static final String TENANT_ATTRIBUTE = "custom:tenantId";
+  /** As FhirService's app client: users may change their email, nothing else. */
+  static final List<String> WRITE_ATTRIBUTES = List.of("email");
+  static final List<String> READ_ATTRIBUTES = List.of(TENANT_ATTRIBUTE, "email", "email_verified");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CognitoIdentityProviderClient client;
@@ -64,14 +79,20 @@ public final class LocalCognito implements AutoCloseable {
         state.path("users").fields().forEachRemaining(e -> passwords.put(e.getKey(), e.getValue().asText()));
         try {
           client.describeUserPoolClient(b -> b.userPoolId(poolId).clientId(clientId));
-          return new LocalCognito(client, poolId, clientId, passwords);
+          if (hasTenants(client, poolId)) {
+            return new LocalCognito(client, poolId, clientId, passwords);
+          }
+          // Made by an earlier fwoa:run without tenants: replaced below, so that multi-tenancy works.
         } catch (CognitoIdentityProviderException gone) {
           // cognito-local lost its data: set up a new pool below.
         }
       }
-      String poolId = client.createUserPool(b -> b.poolName("fwoa-local")).userPool().id();
+      String poolId = client.createUserPool(b -> b.poolName("fwoa-local").schema(
+          SchemaAttributeType.builder().name("tenantId").attributeDataType(AttributeDataType.STRING).mutable(false)
+              .stringAttributeConstraints(c -> c.maxLength("64")).build())).userPool().id();
       String clientId = client.createUserPoolClient(b -> b.userPoolId(poolId).clientName("fwoa-local")
-          .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
+          .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH)
+          .writeAttributes(WRITE_ATTRIBUTES).readAttributes(READ_ATTRIBUTES))
           .userPoolClient().clientId();
       Map<String, String> passwords = new LinkedHashMap<>();
       SecureRandom random = new SecureRandom();
@@ -84,7 +105,8 @@ public final class LocalCognito implements AutoCloseable {
         client.adminCreateUser(b -> b.userPoolId(poolId).username(username)
             .messageAction(MessageActionType.SUPPRESS)
             .userAttributes(AttributeType.builder().name("email").value(username).build(),
-                AttributeType.builder().name("email_verified").value("true").build()));
+                AttributeType.builder().name("email_verified").value("true").build(),
+                AttributeType.builder().name(TENANT_ATTRIBUTE).value(LOCAL_TENANT).build()));
         client.adminSetUserPassword(b -> b.userPoolId(poolId).username(username).password(password).permanent(true));
         client.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(group));
         passwords.put(username, password);
@@ -103,6 +125,11 @@ public final class LocalCognito implements AutoCloseable {
     }
   }
 
+  private static boolean hasTenants(CognitoIdentityProviderClient client, String poolId) {
+    return client.describeUserPool(b -> b.userPoolId(poolId)).userPool().schemaAttributes().stream()
+        .anyMatch(a -> TENANT_ATTRIBUTE.equals(a.name()) && !Boolean.TRUE.equals(a.mutable()));
+  }
+
   public String poolId() {
     return poolId;
   }
@@ -118,6 +145,11 @@ public final class LocalCognito implements AutoCloseable {
 
   /** A fresh ID token of a local user (valid 24 hours); a bare group name means that group's user. */
   public String idToken(String user) {
+    return signIn(user).idToken();
+  }
+
+  /** Signs a local user in (USER_PASSWORD_AUTH): ID, access and refresh token. */
+  public AuthenticationResultType signIn(String user) {
     if (!user.contains("@")) {
       user = user + "@fwoa.local";
     }
@@ -128,12 +160,13 @@ public final class LocalCognito implements AutoCloseable {
     }
     return client.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
         .authParameters(Map.of("USERNAME", name, "PASSWORD", password)))
-        .authenticationResult().idToken();
+        .authenticationResult();
   }
 
-  /** Creates an extra user in the given groups (none for a user without access). */
+  /** Creates an extra user of the local tenant in the given groups (none for a user without access). */
   public String createUser(String username, String password, List<String> groups) {
-    client.adminCreateUser(b -> b.userPoolId(poolId).username(username).messageAction(MessageActionType.SUPPRESS));
+    client.adminCreateUser(b -> b.userPoolId(poolId).username(username).messageAction(MessageActionType.SUPPRESS)
+        .userAttributes(AttributeType.builder().name(TENANT_ATTRIBUTE).value(LOCAL_TENANT).build()));
     client.adminSetUserPassword(b -> b.userPoolId(poolId).username(username).password(password).permanent(true));
     for (String g : groups) {
       client.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));

@@ -54,7 +54,7 @@ class MultiTenancyTest {
     store = new DynamoResourceStore(dynamo, table, null);
     Map<String, String> env = new HashMap<>(Map.of(ServerConfig.ENABLE_MULTI_TENANCY, "true"));
     api = new FhirApi(ServerConfig.fromEnvironment(env),
-        request -> new Principal("sub", "user", Set.of("practitioner"), request.header("X-Test-Tenant")),
+        MultiTenancyTest::principal,
         new RbacAuthorizer(), new Interactions(store, new StorageConditionalResolver(store), null, Clock.systemUTC()));
     // The same API with search: writes reach the embedded node through the stream handler.
     streams = new LocalStreams(dynamo, new StreamIndexHandler(new StreamIndexer(server.searchIndex(), false, true,
@@ -62,9 +62,15 @@ class MultiTenancyTest {
     DynamoResourceStore indexedStore = new DynamoResourceStore(streams, table, null);
     SearchService search = new SearchService(server::searchIndex);
     searchingApi = new FhirApi(ServerConfig.fromEnvironment(env),
-        request -> new Principal("sub", "user", Set.of("practitioner"), request.header("X-Test-Tenant")),
+        MultiTenancyTest::principal,
         new RbacAuthorizer(), new Interactions(indexedStore, new SearchConditionalResolver(indexedStore, search), null,
             Clock.systemUTC()), search);
+  }
+
+  /** The caller: a practitioner whose tenant claim and token use come from test headers. */
+  private static Principal principal(ApiRequest request) {
+    return new Principal("sub", "user", Set.of("practitioner"), request.header("X-Test-Tenant"),
+        request.header("X-Test-Token-Use"));
   }
 
   @AfterEach
@@ -148,5 +154,37 @@ class MultiTenancyTest {
         List.of("Observation:subject"))))).containsExactly("Patient/" + p1);
     assertThat(ids(search("t2", "Observation", Map.of("_id", List.of(o2), "_include",
         List.of("Observation:subject"))))).containsExactly("Observation/" + o2);
+  }
+
+  @Test
+  void tenantClaimsThatAreNotTenantIdsAreRefusedNamingTheClaim() {
+    for (String claim : List.of("", "*", "tenantB ", " t1", "t1/x", "t\u00e4nant", "x".repeat(65))) {
+      ApiResponse response = call("GET", "/Patient/_history", claim, null);
+      assertThat(response.status()).as("claim '%s'", claim).isEqualTo(403);
+      assertThat(response.body()).as("claim '%s'", claim).contains("custom:tenantId")
+          .contains("is not a valid tenant id");
+    }
+    // The same claim padded or wildcarded does not reach the tenant it resembles.
+    assertThat(call("GET", "/tenant/tenantB/Patient/_history", "tenantB ", null).status()).isEqualTo(403);
+    String longest = "t-_" + "x".repeat(61);
+    assertThat(call("GET", "/tenant/" + longest + "/Patient/_history", longest, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void urlTenantsThatAreNotTenantIdsAreBadRequests() {
+    for (String tenant : List.of("", "*", "tenant B", "x".repeat(65))) {
+      ApiResponse response = call("GET", "/tenant/" + tenant + "/Patient/_history", "t1", null);
+      assertThat(response.status()).as("tenant '%s'", tenant).isEqualTo(400);
+      assertThat(response.body()).as("tenant '%s'", tenant).contains("is not a valid tenant id");
+    }
+  }
+
+  @Test
+  void anAccessTokenWithoutATenantIsToldToUseTheIdToken() {
+    Map<String, String> headers = Map.of("X-Test-Token-Use", "access", "Content-Type", "application/fhir+json");
+    ApiResponse response = api.handle(new ApiRequest("GET", "/tenant/t1/Patient/_history", headers, Map.of(), null,
+        "https://api.example.org/dev"));
+    assertThat(response.status()).isEqualTo(403);
+    assertThat(response.body()).contains("access tokens carry no custom:tenantId").contains("use the ID token");
   }
 }

@@ -87,8 +87,7 @@ class FhirApiHandlerTest {
   @Test
   void smartDeploymentAdvertisesSmartSecurityWithOAuthUris() {
     FhirApiHandler smart = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of(
-        ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2",
-        ServerConfig.ISSUER_ENDPOINT, "https://auth.example.org"))));
+        ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2"))));
 
     CapabilityStatement cs = Fhir.jsonParser().parseResource(CapabilityStatement.class,
         smart.handleRequest(get("/metadata", null), null).getBody());
