@@ -48,7 +48,8 @@
  *       number, claiming its slot with {@code attribute_not_exists} (versions of server-generated
  *       ids cannot collide and go in 25-item batches). A PENDING item is invisible to readers and
  *       blocks other writers of that resource (their claim of the slot fails). If any claim fails,
- *       the transaction is rolled back and the caller gets a conflict.
+ *       the transaction is rolled back and the caller gets a conflict; slots held by dead or
+ *       rolled-back transactions are then repaired (see Recovery) so the caller's retry can succeed.
  *   <li><b>Commit.</b> One conditional update of the record: STAGING → COMMITTED, only while the
  *       lease has not expired. This single-item write is the atomic commit point: from here on
  *       readers treat the PENDING items as committed (they look up the record).
@@ -67,5 +68,14 @@
  * published, STAGING ones rolled back. Because commit and rollback are both conditional updates
  * from STAGING, exactly one of them wins, even when clocks disagree; a writer whose lease ran out
  * before its commit gets a conflict and leaves nothing behind.
+ *
+ * <h2>Threads</h2>
+ *
+ * Independent calls of one step (the staging puts, 25-item batches, undoing or publishing the
+ * items of one transaction) run in parallel on the store's small fixed pool ({@code Fanout}). No
+ * task on that pool waits on work queued to it: staging tasks only report which slots were
+ * taken, and repairing them (which may roll back another transaction, itself a fan-out) happens
+ * on the caller's thread once the parallel step has ended; and a fan-out started from a pool
+ * thread runs inline on it. However many requests run at once, the pool cannot deadlock.
  */
 package io.fwoa.server.storage.dynamo;

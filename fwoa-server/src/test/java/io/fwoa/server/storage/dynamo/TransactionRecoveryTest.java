@@ -2,6 +2,7 @@ package io.fwoa.server.storage.dynamo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.local.LocalFhirServer;
@@ -13,6 +14,7 @@ import io.fwoa.server.storage.VersionConflictException;
 import io.fwoa.server.storage.VersionWrite;
 import io.fwoa.server.support.LocalStack;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -257,6 +259,55 @@ class TransactionRecoveryTest {
     assertThatThrownBy(() -> slow.writeAll(writes)).isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("lease");
     assertNoneVisible(writes, existing);
+    assertThat(transactionRecords()).isZero();
+  }
+
+  /**
+   * A writer died while rolling back: its record says ROLLED_BACK and its staged items still hold
+   * two slots. A transaction over both resources, on a store with a pool of one or two threads,
+   * meets both slots; repairing them rolls the dead transaction back, which fans out again. That
+   * must never wait on the same pool (before the fix it hung here forever).
+   */
+  @ParameterizedTest(name = "pool of {0}")
+  @ValueSource(ints = {1, 2})
+  void repairingSlotsDuringStagingDoesNotDeadlockASmallPool(int parallelism) throws Exception {
+    DynamoResourceStore small = new DynamoResourceStore(serverClient, table, clock, LEASE, CommitFault.NONE,
+        parallelism);
+    stores.add(small);
+    List<ResourceKey> keys = new ArrayList<>();
+    List<AttributeValue> listed = new ArrayList<>();
+    long deadTx = 4242;
+    for (int i = 0; i < 2; i++) {
+      ResourceKey key = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+      keys.add(key);
+      healthy.write(new VersionWrite(version(key, 1, "{\"v\":1}"), Set.of(), false));
+      dynamo.putItem(b -> b.tableName(table).item(Items.pending(version(key, 2, "{\"dead\":true}"),
+          Long.toString(deadTx), Map.of(Items.RESOURCE, AttributeValue.builder().s("{\"dead\":true}").build()))));
+      listed.add(AttributeValue.builder().s("2/" + Items.partitionKey(key)).build());
+    }
+    Map<String, AttributeValue> record = Items.key(Items.TX_PARTITION, deadTx);
+    record.put(Items.TX_STATUS, AttributeValue.builder().s(Items.ROLLED_BACK).build());
+    record.put(Items.TX_EXPIRES_AT, AttributeValue.builder().n(Long.toString(clock.millis() + LEASE)).build());
+    record.put(Items.TX_ITEMS, AttributeValue.builder().l(listed).build());
+    dynamo.putItem(b -> b.tableName(table).item(record));
+
+    List<VersionWrite> writes = new ArrayList<>();
+    for (ResourceKey key : keys) {
+      writes.add(new VersionWrite(version(key, 2, "{\"v\":2}"), Set.of(), false));
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertThatThrownBy(() -> small.writeAll(writes)).isInstanceOf(VersionConflictException.class);
+    }, "the store deadlocked");
+
+    // The loser left nothing behind and freed the dead transaction's slots: a retry goes through.
+    assertThat(transactionRecords()).isZero();
+    for (ResourceKey key : keys) {
+      assertThat(healthy.version(key, 2)).isEmpty();
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> small.writeAll(writes));
+    for (ResourceKey key : keys) {
+      assertThat(healthy.current(key).orElseThrow().json()).isEqualTo("{\"v\":2}");
+    }
     assertThat(transactionRecords()).isZero();
   }
 
