@@ -121,7 +121,12 @@ final class HistoryReader {
     return key;
   }
 
-  /** The full items behind index entries, in index order. */
+  /**
+   * The full items behind index entries, in index order. BatchGetItem reads are eventually
+   * consistent (and dynalite's lookups were seen to return an item's staged copy after it was
+   * published): an item that comes back staged or not at all is read again through the
+   * consistent path and shown only if its transaction committed.
+   */
   private List<StoredVersion> fetch(List<Map<String, AttributeValue>> indexEntries) {
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     for (int from = 0; from < indexEntries.size(); from += BATCH_GET_MAX) {
@@ -131,18 +136,26 @@ final class HistoryReader {
         keys.add(Items.key(str(e, TableSchema.ID), Transactions.vid(e)));
       }
       Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder().keys(keys).build());
-      while (request != null && !request.isEmpty()) {
+      for (int attempt = 1; request != null && !request.isEmpty(); attempt++) {
         Map<String, KeysAndAttributes> r = request;
         BatchGetItemResponse response = table.client().batchGetItem(b -> b.requestItems(r));
         for (Map<String, AttributeValue> item : response.responses().getOrDefault(table.name(), List.of())) {
           found.put(str(item, TableSchema.ID) + "#" + Transactions.vid(item), item);
         }
-        request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
+        request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
+            ? response.unprocessedKeys() : null;
+        if (request != null) {
+          Table.backOff(attempt);
+        }
       }
     }
     List<StoredVersion> out = new ArrayList<>(indexEntries.size());
     for (Map<String, AttributeValue> e : indexEntries) {
       Map<String, AttributeValue> item = found.get(str(e, TableSchema.ID) + "#" + Transactions.vid(e));
+      if (item == null || Items.isPending(item)) {
+        Map<String, AttributeValue> again = table.item(Items.key(str(e, TableSchema.ID), Transactions.vid(e)));
+        item = again == null ? null : transactions.visible(again).orElse(null);
+      }
       if (item != null) {
         out.add(codec.decode(item));
       }

@@ -46,10 +46,19 @@ final class Table {
     return fanout;
   }
 
-  /** The item under a key, read consistently, or null. */
+  /**
+   * The item under a key, read consistently, or null. Every single-item read of the store comes
+   * here, and it is a consistent Query on both key attributes, the same path as the reads of a
+   * resource's versions: dynalite's GetItem was seen to return an item's staged copy where a
+   * Query returned its published one, so all reads take the path that agrees.
+   */
   Map<String, AttributeValue> item(Map<String, AttributeValue> key) {
-    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(name).key(key).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? null : item;
+    QueryResponse r = dynamo.query(b -> b.tableName(name)
+        .keyConditionExpression("#id = :id AND #vid = :vid")
+        .expressionAttributeNames(Map.of("#id", TableSchema.ID, "#vid", TableSchema.VID))
+        .expressionAttributeValues(Map.of(":id", key.get(TableSchema.ID), ":vid", key.get(TableSchema.VID)))
+        .consistentRead(true));
+    return r.items().isEmpty() ? null : r.items().get(0);
   }
 
   /** Writes an item unless its key is taken. */

@@ -69,6 +69,15 @@
  * from STAGING, exactly one of them wins, even when clocks disagree; a writer whose lease ran out
  * before its commit gets a conflict and leaves nothing behind.
  *
+ * <h2>Reads</h2>
+ *
+ * Every single-item read is a consistent Query on both key attributes, the same path as the read
+ * of a resource's newest versions, so all reads agree (dynalite's GetItem was seen to answer with
+ * an item's staged copy where a Query answered with its published one). History pages fetch the
+ * items behind index entries with BatchGetItem, which is eventually consistent: an item that comes
+ * back staged or not at all is read again consistently and shown only if its transaction
+ * committed.
+ *
  * <h2>Threads</h2>
  *
  * Independent calls of one step (the staging puts, 25-item batches, undoing or publishing the
