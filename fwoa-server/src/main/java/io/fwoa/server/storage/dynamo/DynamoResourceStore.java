@@ -21,6 +21,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -59,13 +60,17 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     this.table = new Table(dynamo, table, fanout);
     this.codec = new DocumentCodec(overflow);
     this.transactions = new Transactions(this.table, codec, clock, leaseMillis, fault);
-    this.historyReader = new HistoryReader(this.table, transactions, codec);
+    this.historyReader = new HistoryReader(this.table, transactions, codec, new PageTokens(new TokenKey(this.table)));
   }
 
   // ---------------------------------------------------------------- reads
 
   @Override
   public Optional<StoredVersion> current(ResourceKey key) {
+    return guard(() -> currentVersion(key));
+  }
+
+  private Optional<StoredVersion> currentVersion(ResourceKey key) {
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page = table.client().query(QueryRequest.builder()
@@ -91,19 +96,28 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
 
   @Override
   public Optional<StoredVersion> version(ResourceKey key, long versionId) {
-    Map<String, AttributeValue> item = table.item(Items.key(Items.partitionKey(key), versionId));
-    return item == null ? Optional.empty() : transactions.visible(item).map(codec::decode);
+    return guard(() -> {
+      Map<String, AttributeValue> item = table.item(Items.key(Items.partitionKey(key), versionId));
+      return item == null ? Optional.empty() : transactions.visible(item).map(codec::decode);
+    });
   }
 
   @Override
   public HistoryPage history(HistoryQuery q) {
-    return historyReader.history(q);
+    return guard(() -> historyReader.history(q));
   }
 
   // ---------------------------------------------------------------- writes
 
   @Override
   public void write(VersionWrite write) throws VersionConflictException {
+    guardWrite(() -> {
+      writeOne(write);
+      return null;
+    });
+  }
+
+  private void writeOne(VersionWrite write) throws VersionConflictException {
     Map<String, AttributeValue> item = Items.committed(write.version(), codec.encode(write.version()));
     indexIdentifiers(List.of(write));
     for (int attempt = 0; ; attempt++) {
@@ -123,13 +137,16 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
     if (writes.isEmpty()) {
       return;
     }
-    transactions.recoverAbandoned();
-    transactions.writeAll(writes, () -> indexIdentifiers(writes));
+    guardWrite(() -> {
+      transactions.recoverAbandoned();
+      transactions.writeAll(writes, () -> indexIdentifiers(writes));
+      return null;
+    });
   }
 
   @Override
   public int recoverAbandonedTransactions() {
-    return transactions.recoverAbandoned();
+    return guard(transactions::recoverAbandoned);
   }
 
   // ---------------------------------------------------------------- identifier index
@@ -153,6 +170,10 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
 
   @Override
   public Set<String> idsWithIdentifierValue(String tenant, String type, String value) {
+    return guard(() -> identifierIndex(tenant, type, value));
+  }
+
+  private Set<String> identifierIndex(String tenant, String type, String value) {
     Set<String> ids = new LinkedHashSet<>();
     table.queryAll(QueryRequest.builder()
             .tableName(table.name())
@@ -163,6 +184,28 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
             .build())
         .forEach(i -> ids.add(str(i, Items.LOGICAL_ID)));
     return ids;
+  }
+
+  /** One call of the store's API, with DynamoDB's errors as the API reports them. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws VersionConflictException;
+  }
+
+  private static <T> T guardWrite(Call<T> call) throws VersionConflictException {
+    try {
+      return call.run();
+    } catch (DynamoDbException e) {
+      throw StoreErrors.translate(e);
+    }
+  }
+
+  private static <T> T guard(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (DynamoDbException e) {
+      throw StoreErrors.translate(e);
+    }
   }
 
   @Override

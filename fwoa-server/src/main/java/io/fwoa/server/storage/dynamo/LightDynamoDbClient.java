@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -326,11 +327,14 @@ public final class LightDynamoDbClient implements DynamoDbClient {
       type = type.substring(type.indexOf('#') + 1);
       Object m = response.containsKey("message") ? response.get("message") : response.get("Message");
       String message = type + ": " + (m == null ? "HTTP " + status : m);
+      AwsErrorDetails details = AwsErrorDetails.builder().errorCode(type).errorMessage(message)
+          .serviceName("DynamoDb").build();
       if (type.equals("ConditionalCheckFailedException")) {
-        throw ConditionalCheckFailedException.builder().message(message).statusCode(status).build();
+        throw ConditionalCheckFailedException.builder().message(message).statusCode(status).awsErrorDetails(details)
+            .build();
       }
       if (type.equals("ResourceNotFoundException")) {
-        throw ResourceNotFoundException.builder().message(message).statusCode(status).build();
+        throw ResourceNotFoundException.builder().message(message).statusCode(status).awsErrorDetails(details).build();
       }
       boolean retryable = status >= 500 || type.equals("ProvisionedThroughputExceededException")
           || type.equals("ThrottlingException") || type.equals("RequestLimitExceeded")
@@ -339,7 +343,7 @@ public final class LightDynamoDbClient implements DynamoDbClient {
         backOff(attempt);
         continue;
       }
-      throw DynamoDbException.builder().message(message).statusCode(status).build();
+      throw DynamoDbException.builder().message(message).statusCode(status).awsErrorDetails(details).build();
     }
   }
 

@@ -30,6 +30,8 @@ public final class StreamImages {
     TRANSACTION,
     /** An identifier index entry. */
     IDENTIFIER_INDEX,
+    /** The key that authenticates history page tokens ({@code _keys}). */
+    KEY,
     /** Anything else (not written by fwoa). */
     OTHER
   }
@@ -47,6 +49,9 @@ public final class StreamImages {
     }
     if (id.contains(Items.IDENT_MARKER)) {
       return Kind.IDENTIFIER_INDEX;
+    }
+    if (id.equals(TokenKey.PARTITION)) {
+      return Kind.KEY;
     }
     if (image == null) {
       return Kind.OTHER;

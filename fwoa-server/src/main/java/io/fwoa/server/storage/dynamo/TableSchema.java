@@ -35,6 +35,13 @@ public final class TableSchema {
   public static final String SYSTEM_HISTORY_KEY = "systemHistory";
   /** Sort key of both history indexes: ISO-8601 instant, fixed width, so it sorts by time. */
   public static final String LAST_UPDATED = "lastUpdated";
+  /**
+   * How many index keys each type history and each tenant's system history is spread over (by a
+   * hash of the logical id), so no single index partition takes all of a type's or a tenant's
+   * writes. Shard 0 has the key format of unsharded tables. Readers merge all shards: changing
+   * this number hides versions indexed under the shards it drops.
+   */
+  public static final int HISTORY_SHARDS = 1;
 
   private TableSchema() {}
 

@@ -24,14 +24,20 @@
  *       {@code [tenant|]_ident|Type|value}, {@code vid} = hash of the logical id, {@code logicalId}.
  *       Written before the version it describes, never removed: entries may be stale but are never
  *       missing, and readers re-check the current version.
+ *   <li><b>Page token key</b>: {@code id} = {@code _keys}, {@code vid} = 1, {@code secret} (32
+ *       random bytes): the HMAC-SHA256 key of history page tokens, created once by the first
+ *       process that needs it (conditional put) and read once per process. A token carries the
+ *       paging position and a MAC over it and the query (tenant, type, id, {@code _since}); any
+ *       other token is refused with a 400 naming {@code _page}.
  * </ul>
  *
  * <h2>For stream consumers (the search indexer)</h2>
  *
  * The table's stream carries every kind of item above. A resource version is an item whose
  * {@code documentStatus} is AVAILABLE or DELETED (a PENDING item becomes one when published, which
- * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx}) and identifier index
- * entries ({@code id} containing {@code _ident|}) are not resources. Large documents are in
+ * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx}), identifier index
+ * entries ({@code id} containing {@code _ident|}) and the page token key ({@code id} = {@code
+ * _keys}) are not resources. Large documents are in
  * {@code resourceGz} (gzip) or behind {@code resourceRef} (an object in the binary bucket).
  *
  * <h2>Single writes</h2>
