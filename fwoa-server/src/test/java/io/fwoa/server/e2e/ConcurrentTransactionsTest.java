@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.local.LocalFhirServer;
+import io.fwoa.server.storage.dynamo.TableSchema;
 import io.fwoa.server.support.LocalStack;
 import java.io.IOException;
 import java.net.URI;
@@ -110,9 +111,12 @@ class ConcurrentTransactionsTest {
 
     // Nothing left behind: no transaction record, no staged item.
     try (DynamoDbClient dynamo = ServerFactory.dynamo(server.config())) {
-      assertThat(dynamo.query(b -> b.tableName(LocalFhirServer.TABLE).keyConditionExpression("id = :tx")
-          .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s("_tx").build()))
-          .consistentRead(true)).items()).isEmpty();
+      for (int shard = 0; shard < TableSchema.TX_SHARDS; shard++) {
+        String partition = shard == 0 ? "_tx" : "_tx#" + shard;
+        assertThat(dynamo.query(b -> b.tableName(LocalFhirServer.TABLE).keyConditionExpression("id = :tx")
+            .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s(partition).build()))
+            .consistentRead(true)).items()).as(partition).isEmpty();
+      }
       for (String id : ids) {
         List<Map<String, AttributeValue>> versions = dynamo.query(b -> b.tableName(LocalFhirServer.TABLE)
             .keyConditionExpression("id = :id")

@@ -138,7 +138,7 @@ public final class DynamoResourceStore implements ResourceStore, AutoCloseable {
       return;
     }
     guardWrite(() -> {
-      transactions.recoverAbandoned();
+      transactions.recoverPeriodically();
       transactions.writeAll(writes, () -> indexIdentifiers(writes));
       return null;
     });

@@ -114,7 +114,7 @@ final class HistoryReader {
     }
 
     /** Reads the next entries unless some are waiting or there are none. */
-    Void fill(HistoryQuery q, String since, String upper) {
+    Void fill(HistoryQuery q, String since, String upper, int limit) {
       while (buffer.isEmpty() && !exhausted) {
         Map<String, String> names = new HashMap<>(Map.of("#k", indexAttribute, "#lu", TableSchema.LAST_UPDATED));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":k", s(indexKey)));
@@ -138,7 +138,7 @@ final class HistoryReader {
         QueryResponse page = table.client().query(QueryRequest.builder().tableName(table.name())
             .indexName(q.type() != null ? TableSchema.TYPE_HISTORY_INDEX : TableSchema.SYSTEM_HISTORY_INDEX)
             .keyConditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
-            .scanIndexForward(false).limit(q.count() + 1).exclusiveStartKey(start).build());
+            .scanIndexForward(false).limit(limit).exclusiveStartKey(start).build());
         buffer.addAll(page.items());
         Map<String, AttributeValue> last = Table.lastKey(page);
         if (last == null) {
@@ -183,7 +183,7 @@ final class HistoryReader {
       Map<String, AttributeValue> e = newest.take();
       entries.add(e);
       lastShown = str(e, TableSchema.LAST_UPDATED);
-      newest.fill(q, binding.since(), upper);
+      newest.fill(q, binding.since(), upper, q.count() + 1 - entries.size());
     }
     fillAll(cursors, q, binding.since(), upper);
     String next = null;
@@ -195,12 +195,17 @@ final class HistoryReader {
     return new HistoryPage(fetch(entries, q), next);
   }
 
-  /** Fills every shard that has nothing waiting, in parallel. */
+  /**
+   * Fills every shard that has nothing waiting, in parallel. A page takes about count / shards
+   * entries from each shard when resources spread evenly, so each reads a little more than its
+   * share first; a shard that runs dry while it is still the newest is read again.
+   */
   private void fillAll(List<Cursor> cursors, HistoryQuery q, String since, String upper) {
+    int share = Math.min(q.count() + 1, Math.max(10, 2 * (q.count() + 1) / cursors.size()));
     List<Supplier<Void>> fills = new ArrayList<>();
     for (Cursor c : cursors) {
       if (c.buffer.isEmpty() && !c.exhausted) {
-        fills.add(() -> c.fill(q, since, upper));
+        fills.add(() -> c.fill(q, since, upper, share));
       }
     }
     table.fanout().all(fills);

@@ -32,7 +32,7 @@ final class Items {
   static final String DELETED = "DELETED";
   static final String PENDING = "PENDING";
 
-  /** Partition key of transaction records. */
+  /** Partition key of transaction records of shard 0 (and of every record of unsharded tables). */
   static final String TX_PARTITION = "_tx";
   static final String TX_STATUS = "txStatus";
   static final String TX_EXPIRES_AT = "expiresAt";
@@ -90,6 +90,20 @@ final class Items {
       h = (h << 8) | (d[i] & 0xff);
     }
     return h & Long.MAX_VALUE;
+  }
+
+  /** The partition of a transaction's record: derived from its number, shard 0 being {@code _tx}. */
+  static String txPartition(long txNum) {
+    return txShardPartition((int) (txNum % TableSchema.TX_SHARDS));
+  }
+
+  static String txShardPartition(int shard) {
+    return shard == 0 ? TX_PARTITION : TX_PARTITION + "#" + shard;
+  }
+
+  /** True for the partition key of a transaction record (any shard). */
+  static boolean isTxPartition(String partitionKey) {
+    return partitionKey.equals(TX_PARTITION) || partitionKey.startsWith(TX_PARTITION + "#");
   }
 
   static String formatInstant(Instant instant) {

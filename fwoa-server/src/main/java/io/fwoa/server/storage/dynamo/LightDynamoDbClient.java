@@ -166,6 +166,9 @@ public final class LightDynamoDbClient implements DynamoDbClient {
       if (r.filterExpression() != null) {
         g.writeStringField("FilterExpression", r.filterExpression());
       }
+      if (r.projectionExpression() != null) {
+        g.writeStringField("ProjectionExpression", r.projectionExpression());
+      }
       writeCondition(g, null, r.hasExpressionAttributeNames() ? r.expressionAttributeNames() : null,
           r.hasExpressionAttributeValues() ? r.expressionAttributeValues() : null);
       if (r.scanIndexForward() != null) {

@@ -26,7 +26,7 @@ public final class StreamImages {
     VERSION,
     /** A version staged by a transaction, not yet visible (it is published later as a MODIFY). */
     PENDING,
-    /** A transaction record ({@code _tx}). */
+    /** A transaction record ({@code _tx}, {@code _tx#1} ...). */
     TRANSACTION,
     /** An identifier index entry. */
     IDENTIFIER_INDEX,
@@ -44,7 +44,7 @@ public final class StreamImages {
     if (id == null) {
       return Kind.OTHER;
     }
-    if (id.equals(Items.TX_PARTITION)) {
+    if (Items.isTxPartition(id)) {
       return Kind.TRANSACTION;
     }
     if (id.contains(Items.IDENT_MARKER)) {

@@ -41,7 +41,12 @@ public final class TableSchema {
    * writes. Shard 0 has the key format of unsharded tables. Readers merge all shards: changing
    * this number hides versions indexed under the shards it drops.
    */
-  public static final int HISTORY_SHARDS = 1;
+  public static final int HISTORY_SHARDS = 8;
+  /**
+   * How many partitions transaction records are spread over (by transaction number). Shard 0 is
+   * {@code _tx}, the one partition of unsharded tables; recovery reads every shard.
+   */
+  public static final int TX_SHARDS = 8;
 
   private TableSchema() {}
 

@@ -6,7 +6,6 @@ import static io.fwoa.server.storage.dynamo.Items.STAGING;
 import static io.fwoa.server.storage.dynamo.Items.TX_EXPIRES_AT;
 import static io.fwoa.server.storage.dynamo.Items.TX_ID;
 import static io.fwoa.server.storage.dynamo.Items.TX_ITEMS;
-import static io.fwoa.server.storage.dynamo.Items.TX_PARTITION;
 import static io.fwoa.server.storage.dynamo.Items.TX_STATUS;
 import static io.fwoa.server.storage.dynamo.Items.n;
 import static io.fwoa.server.storage.dynamo.Items.s;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +50,7 @@ final class Transactions {
   private final long leaseMillis;
   private final CommitFault fault;
   private final SecureRandom random = new SecureRandom();
+  private final AtomicLong nextSweep = new AtomicLong();
 
   Transactions(Table table, DocumentCodec codec, Clock clock, long leaseMillis, CommitFault fault) {
     this.table = table;
@@ -121,7 +122,7 @@ final class Transactions {
     for (VersionWrite w : writes) {
       listed.add(s(w.version().versionId() + "/" + Items.partitionKey(w.key())));
     }
-    Map<String, AttributeValue> record = Items.key(TX_PARTITION, txNum);
+    Map<String, AttributeValue> record = Items.key(Items.txPartition(txNum), txNum);
     record.put(TX_STATUS, s(STAGING));
     record.put(TX_EXPIRES_AT, n(clock.millis() + leaseMillis));
     record.put(TX_ITEMS, AttributeValue.builder().l(listed).build());
@@ -151,7 +152,7 @@ final class Transactions {
     }
 
     try {
-      table.client().updateItem(b -> b.tableName(table.name()).key(Items.key(TX_PARTITION, txNum))
+      table.client().updateItem(b -> b.tableName(table.name()).key(recordKey(record))
           .updateExpression("SET #st = :committed")
           .conditionExpression("#st = :staging AND #exp > :now")
           .expressionAttributeNames(Map.of("#st", TX_STATUS, "#exp", TX_EXPIRES_AT))
@@ -173,7 +174,7 @@ final class Transactions {
     }
     AtomicInteger done = new AtomicInteger();
     table.batchPut(published, chunk -> reached(CommitFault.Step.PUBLISHED, done, chunk));
-    table.delete(Items.key(TX_PARTITION, txNum));
+    table.delete(recordKey(record));
   }
 
   /**
@@ -243,13 +244,13 @@ final class Transactions {
     long txNum = vid(record);
     String txId = Long.toString(txNum);
     try {
-      table.client().updateItem(b -> b.tableName(table.name()).key(Items.key(TX_PARTITION, txNum))
+      table.client().updateItem(b -> b.tableName(table.name()).key(recordKey(record))
           .updateExpression("SET #st = :rolledBack")
           .conditionExpression("#st IN (:staging, :rolledBack)")
           .expressionAttributeNames(Map.of("#st", TX_STATUS))
           .expressionAttributeValues(Map.of(":rolledBack", s(ROLLED_BACK), ":staging", s(STAGING))));
     } catch (ConditionalCheckFailedException e) {
-      Map<String, AttributeValue> now = record(txId);
+      Map<String, AttributeValue> now = table.item(recordKey(record));
       if (now != null && COMMITTED.equals(str(now, TX_STATUS))) {
         finish(now);
       }
@@ -260,7 +261,7 @@ final class Transactions {
       undo.add(() -> table.deleteStaged(listed[1], Long.parseLong(listed[0]), txId));
     }
     table.fanout().run(undo);
-    table.delete(Items.key(TX_PARTITION, txNum));
+    table.delete(recordKey(record));
   }
 
   /** Publishes every still-staged item of a committed transaction, then drops its record. */
@@ -272,7 +273,7 @@ final class Transactions {
       publish.add(() -> publish(listed[1], Long.parseLong(listed[0]), txId));
     }
     table.fanout().run(publish);
-    table.delete(Items.key(TX_PARTITION, txNum));
+    table.delete(recordKey(record));
   }
 
   private void publish(String partitionKey, long vid, String txId) {
@@ -283,26 +284,55 @@ final class Transactions {
     table.replaceStaged(Items.publishedForm(item), txId); // false: published by someone else meanwhile
   }
 
-  /** Finishes or rolls back every transaction whose lease has expired; returns how many. */
+  /**
+   * Recovers abandoned transactions now if this process has not done so for a lease: the first
+   * transaction of a process sweeps, later ones at most once per lease (an abandoned transaction
+   * only becomes recoverable when its lease ends; writers that meet one repair it on the spot).
+   */
+  void recoverPeriodically() {
+    long now = clock.millis();
+    long due = nextSweep.get();
+    if (now >= due && nextSweep.compareAndSet(due, now + leaseMillis)) {
+      recoverAbandoned();
+    }
+  }
+
+  /**
+   * Finishes or rolls back every transaction whose lease has expired, in every shard (shard 0,
+   * {@code _tx}, also holds the records of unsharded tables); returns how many.
+   */
   int recoverAbandoned() {
+    List<Supplier<List<Map<String, AttributeValue>>>> shards = new ArrayList<>();
+    for (int shard = 0; shard < TableSchema.TX_SHARDS; shard++) {
+      String partition = Items.txShardPartition(shard);
+      // Only the status and lease: the key lists of busy transactions can be long.
+      shards.add(() -> table.queryAll(QueryRequest.builder()
+          .tableName(table.name())
+          .keyConditionExpression("#id = :id")
+          .projectionExpression("#id, #vid, #st, #exp")
+          .expressionAttributeNames(Map.of("#id", TableSchema.ID, "#vid", TableSchema.VID, "#st", TX_STATUS,
+              "#exp", TX_EXPIRES_AT))
+          .expressionAttributeValues(Map.of(":id", s(partition)))
+          .consistentRead(true)
+          .build()));
+    }
     int recovered = 0;
-    List<Map<String, AttributeValue>> records = table.queryAll(QueryRequest.builder()
-        .tableName(table.name())
-        .keyConditionExpression("#id = :id")
-        .expressionAttributeNames(Map.of("#id", TableSchema.ID))
-        .expressionAttributeValues(Map.of(":id", s(TX_PARTITION)))
-        .consistentRead(true)
-        .build());
-    for (Map<String, AttributeValue> record : records) {
-      if (!expired(record)) {
-        continue; // its writer may still be working on it
+    for (List<Map<String, AttributeValue>> records : table.fanout().all(shards)) {
+      for (Map<String, AttributeValue> summary : records) {
+        if (!expired(summary)) {
+          continue; // its writer may still be working on it
+        }
+        Map<String, AttributeValue> record = table.item(recordKey(summary));
+        if (record == null) {
+          continue; // finished meanwhile
+        }
+        if (COMMITTED.equals(str(record, TX_STATUS))) {
+          finish(record);
+        } else {
+          rollBack(record);
+        }
+        recovered++;
       }
-      if (COMMITTED.equals(str(record, TX_STATUS))) {
-        finish(record);
-      } else {
-        rollBack(record);
-      }
-      recovered++;
     }
     if (recovered > 0) {
       LOG.warn("Recovered {} abandoned transaction(s)", recovered);
@@ -323,8 +353,22 @@ final class Transactions {
     return out;
   }
 
+  /**
+   * The record of a transaction, found from its number; records of transactions staged before
+   * records were sharded are in {@code _tx} whatever their number.
+   */
   private Map<String, AttributeValue> record(String txId) {
-    return table.item(Items.key(TX_PARTITION, Long.parseLong(txId)));
+    long txNum = Long.parseLong(txId);
+    String partition = Items.txPartition(txNum);
+    Map<String, AttributeValue> record = table.item(Items.key(partition, txNum));
+    if (record == null && !partition.equals(Items.TX_PARTITION)) {
+      record = table.item(Items.key(Items.TX_PARTITION, txNum));
+    }
+    return record;
+  }
+
+  private static Map<String, AttributeValue> recordKey(Map<String, AttributeValue> record) {
+    return Items.key(str(record, TableSchema.ID), vid(record));
   }
 
   static long vid(Map<String, AttributeValue> item) {

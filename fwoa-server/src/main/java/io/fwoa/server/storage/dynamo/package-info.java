@@ -17,9 +17,16 @@
  *       keys of two sparse, keys-only GSIs: {@code type-history} ({@code typeHistory} =
  *       [tenant|]Type) and {@code system-history} ({@code systemHistory} = tenant or "-"), both
  *       sorted by {@code lastUpdated}: type and system history are index queries, never scans.
- *   <li><b>Transaction records</b>: {@code id} = {@code _tx}, {@code vid} = a random 63-bit
- *       transaction number; {@code txStatus} (STAGING, COMMITTED, ROLLED_BACK), {@code expiresAt}
- *       (lease end, epoch ms) and {@code items} (every version key the transaction writes).
+ *       Each key is sharded 8 ways ({@code TableSchema.HISTORY_SHARDS}) by a hash of the logical
+ *       id, so no index partition takes every write of a type or tenant: shard 0 is the plain
+ *       key (as tables written before sharding have it), shard k the key + "#k". Readers query
+ *       every shard and merge them newest first; the page token holds each shard's position.
+ *   <li><b>Transaction records</b>: {@code id} = {@code _tx} for shard 0, {@code _tx#k} for
+ *       shard k of 8 ({@code TableSchema.TX_SHARDS}; k = transaction number mod 8), {@code vid} =
+ *       a random 63-bit transaction number; {@code txStatus} (STAGING, COMMITTED, ROLLED_BACK),
+ *       {@code expiresAt} (lease end, epoch ms) and {@code items} (every version key the
+ *       transaction writes). Readers find a record from the transaction number a staged item
+ *       carries, falling back to {@code _tx}, where tables written before sharding keep all.
  *   <li><b>Identifier index</b> (for conditional operations until search exists): {@code id} =
  *       {@code [tenant|]_ident|Type|value}, {@code vid} = hash of the logical id, {@code logicalId}.
  *       Written before the version it describes, never removed: entries may be stale but are never
@@ -35,7 +42,7 @@
  *
  * The table's stream carries every kind of item above. A resource version is an item whose
  * {@code documentStatus} is AVAILABLE or DELETED (a PENDING item becomes one when published, which
- * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx}), identifier index
+ * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx} or {@code _tx#k}), identifier index
  * entries ({@code id} containing {@code _ident|}) and the page token key ({@code id} = {@code
  * _keys}) are not resources. Large documents are in
  * {@code resourceGz} (gzip) or behind {@code resourceRef} (an object in the binary bucket).
@@ -69,9 +76,10 @@
  * record says COMMITTED (or, the record being gone, when a re-read shows it published). Writers
  * that find a slot held by a PENDING item whose transaction was rolled back or whose lease expired
  * while STAGING roll that transaction back (record → ROLLED_BACK by conditional update, then
- * delete its PENDING items, conditioned on the transaction number, then the record). Every
- * transaction first recovers expired records of the {@code _tx} partition: COMMITTED ones are
- * published, STAGING ones rolled back. Because commit and rollback are both conditional updates
+ * delete its PENDING items, conditioned on the transaction number, then the record). Besides,
+ * each process sweeps every record shard when it starts and then at most once per lease, at the
+ * start of a transaction: expired COMMITTED records are published, expired STAGING ones rolled
+ * back. Because commit and rollback are both conditional updates
  * from STAGING, exactly one of them wins, even when clocks disagree; a writer whose lease ran out
  * before its commit gets a conflict and leaves nothing behind.
  *

@@ -150,10 +150,16 @@ class TransactionRecoveryTest {
     }
   }
 
+  /** Transaction records in every shard. */
   private long transactionRecords() {
-    return dynamo.query(b -> b.tableName(table).keyConditionExpression("id = :tx")
-        .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s(Items.TX_PARTITION).build()))
-        .consistentRead(true)).count();
+    long n = 0;
+    for (int shard = 0; shard < TableSchema.TX_SHARDS; shard++) {
+      String partition = Items.txShardPartition(shard);
+      n += dynamo.query(b -> b.tableName(table).keyConditionExpression("id = :tx")
+          .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s(partition).build()))
+          .consistentRead(true)).count();
+    }
+    return n;
   }
 
   @ParameterizedTest(name = "crash after staging {0} of 4")
@@ -309,6 +315,46 @@ class TransactionRecoveryTest {
       assertThat(healthy.current(key).orElseThrow().json()).isEqualTo("{\"v\":2}");
     }
     assertThat(transactionRecords()).isZero();
+  }
+
+  /**
+   * Records written before they were sharded are all in {@code _tx}, whatever their number:
+   * readers still find them (a committed one's versions are visible), and recovery finishes or
+   * rolls them back.
+   */
+  @Test
+  void recordsInTheUnshardedPartitionAreFoundAndRecovered() throws Exception {
+    long committedTx = 8L * 1000 + 3; // its own shard would be 3
+    long stagingTx = 8L * 1000 + 5;
+    ResourceKey committed = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    ResourceKey staged = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    legacyTransaction(committedTx, Items.COMMITTED, committed);
+    legacyTransaction(stagingTx, Items.STAGING, staged);
+
+    assertThat(healthy.current(committed).orElseThrow().json()).isEqualTo("{\"legacy\":true}");
+    assertThat(healthy.version(committed, 1)).isPresent();
+    assertThat(healthy.current(staged)).isEmpty();
+
+    clock.advance(LEASE + 1);
+    assertThat(healthy.recoverAbandonedTransactions()).isEqualTo(2);
+    assertThat(transactionRecords()).isZero();
+    assertThat(healthy.current(committed).orElseThrow().json()).isEqualTo("{\"legacy\":true}");
+    assertThat(healthy.history(new HistoryQuery(null, "Patient", null, null, 100, null)).versions())
+        .extracting(v -> v.key().id()).contains(committed.id()).doesNotContain(staged.id());
+    assertThat(healthy.current(staged)).isEmpty();
+  }
+
+  /** A transaction as an unsharded writer left it: record in {@code _tx}, one staged version. */
+  private void legacyTransaction(long txNum, String status, ResourceKey key) {
+    Map<String, AttributeValue> doc = Map.of(Items.RESOURCE, AttributeValue.builder().s("{\"legacy\":true}").build());
+    dynamo.putItem(b -> b.tableName(table).item(Items.pending(version(key, 1, "{\"legacy\":true}"),
+        Long.toString(txNum), doc)));
+    Map<String, AttributeValue> record = Items.key(Items.TX_PARTITION, txNum);
+    record.put(Items.TX_STATUS, AttributeValue.builder().s(status).build());
+    record.put(Items.TX_EXPIRES_AT, AttributeValue.builder().n(Long.toString(clock.millis() + LEASE)).build());
+    record.put(Items.TX_ITEMS, AttributeValue.builder().l(AttributeValue.builder()
+        .s("1/" + Items.partitionKey(key)).build()).build());
+    dynamo.putItem(b -> b.tableName(table).item(record));
   }
 
   @Test
