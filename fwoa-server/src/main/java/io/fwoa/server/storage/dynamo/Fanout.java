@@ -1,5 +1,6 @@
 package io.fwoa.server.storage.dynamo;
 
+import io.fwoa.server.storage.RequestDeadline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
  * <p>A task never waits on work queued to this pool: when {@link #all} is called from one of
  * the pool's own threads, the tasks run inline on that thread, one after the other. Nested
  * fan-outs (a task whose work fans out again) therefore cannot exhaust the pool and deadlock,
- * whatever the callers do; only threads outside the pool ever block on it.
+ * whatever the callers do; only threads outside the pool ever block on it. Tasks run under the
+ * caller's {@link RequestDeadline}, so each ends by it.
  */
 final class Fanout implements AutoCloseable {
 
@@ -69,9 +71,15 @@ final class Fanout implements AutoCloseable {
       }
       return out;
     }
+    // The request's deadline goes with its tasks: they give up when the request has to.
+    Long deadline = RequestDeadline.current();
     List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
     for (Supplier<T> t : tasks) {
-      futures.add(CompletableFuture.supplyAsync(t, pool));
+      futures.add(CompletableFuture.supplyAsync(() -> {
+        try (RequestDeadline.Scope s = RequestDeadline.at(deadline)) {
+          return t.get();
+        }
+      }, pool));
     }
     RuntimeException first = null;
     for (CompletableFuture<T> f : futures) {

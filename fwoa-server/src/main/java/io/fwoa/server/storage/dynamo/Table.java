@@ -3,7 +3,9 @@ package io.fwoa.server.storage.dynamo;
 import static io.fwoa.server.storage.dynamo.Items.TX_ID;
 import static io.fwoa.server.storage.dynamo.Items.s;
 
+import io.fwoa.server.storage.RequestDeadline;
 import io.fwoa.server.storage.StorageException;
+import io.fwoa.server.storage.StorageUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,9 +151,15 @@ final class Table {
     }
   }
 
+  /** Waits before retrying unprocessed items, but never past the request's deadline. */
   static void backOff(int attempt) {
+    long pause = Math.min(1000, 10L << Math.min(attempt, 6));
+    if (pause >= RequestDeadline.remainingMillis()) {
+      throw new StorageUnavailableException("DynamoDB was too slow or throttled: it left items unprocessed "
+          + attempt + " time(s) and the request ran out of time");
+    }
     try {
-      Thread.sleep(Math.min(1000, 10L << Math.min(attempt, 6)));
+      Thread.sleep(pause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StorageException("Interrupted while retrying unprocessed DynamoDB requests");

@@ -12,6 +12,7 @@ import static io.fwoa.server.storage.dynamo.Items.s;
 import static io.fwoa.server.storage.dynamo.Items.str;
 
 import io.fwoa.server.storage.DocumentTooLargeException;
+import io.fwoa.server.storage.RequestDeadline;
 import io.fwoa.server.storage.ResourceKey;
 import io.fwoa.server.storage.StorageException;
 import io.fwoa.server.storage.VersionConflictException;
@@ -43,6 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 final class Transactions {
 
   private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
+  /** Time a rollback gets after the request's deadline has passed (within the handler's margin). */
+  private static final long ROLLBACK_GRACE_MILLIS = 1_500;
 
   private final Table table;
   private final DocumentCodec codec;
@@ -152,6 +155,7 @@ final class Transactions {
     }
 
     try {
+      RequestDeadline.check("before the transaction could commit");
       table.client().updateItem(b -> b.tableName(table.name()).key(recordKey(record))
           .updateExpression("SET #st = :committed")
           .conditionExpression("#st = :staging AND #exp > :now")
@@ -163,6 +167,11 @@ final class Transactions {
       rollBackQuietly(record);
       throw new VersionConflictException(null, "The transaction took longer than its " + leaseMillis
           + " ms lease and was rolled back");
+    } catch (SdkException | StorageException e) {
+      // Unknown whether the commit landed: rolling back either undoes it or, if it did commit,
+      // finishes it (both are conditional on the record's status).
+      rollBackQuietly(record);
+      throw e;
     }
     fault.at(CommitFault.Step.COMMITTED, 0);
 
@@ -173,8 +182,13 @@ final class Transactions {
       published.add(Items.committed(writes.get(i).version(), documents.get(i)));
     }
     AtomicInteger done = new AtomicInteger();
-    table.batchPut(published, chunk -> reached(CommitFault.Step.PUBLISHED, done, chunk));
-    table.delete(recordKey(record));
+    try {
+      table.batchPut(published, chunk -> reached(CommitFault.Step.PUBLISHED, done, chunk));
+      table.delete(recordKey(record));
+    } catch (SdkException | StorageException e) {
+      // Committed and visible: the request succeeded; recovery publishes the rest after the lease.
+      LOG.warn("Publishing transaction {} left for recovery: {}", txId, e.getMessage());
+    }
   }
 
   /**
@@ -227,8 +241,12 @@ final class Transactions {
     return exp == null || Long.parseLong(exp.n()) <= clock.millis();
   }
 
+  /**
+   * Rolls back, with a little time even when the request's deadline has passed (which is often
+   * why we roll back); what does not fit is left for recovery.
+   */
   private void rollBackQuietly(Map<String, AttributeValue> record) {
-    try {
+    try (RequestDeadline.Scope grace = RequestDeadline.grace(ROLLBACK_GRACE_MILLIS)) {
       rollBack(record);
     } catch (RuntimeException e) {
       // The lease expires and recovery will finish the rollback.

@@ -8,7 +8,9 @@ import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.HistoryQuery;
+import io.fwoa.server.storage.RequestDeadline;
 import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.StorageUnavailableException;
 import io.fwoa.server.storage.StoredVersion;
 import io.fwoa.server.storage.VersionConflictException;
 import io.fwoa.server.storage.VersionWrite;
@@ -355,6 +357,34 @@ class TransactionRecoveryTest {
     record.put(Items.TX_ITEMS, AttributeValue.builder().l(AttributeValue.builder()
         .s("1/" + Items.partitionKey(key)).build()).build());
     dynamo.putItem(b -> b.tableName(table).item(record));
+  }
+
+  /**
+   * The request's deadline passes while the transaction stages (here a staging task stalls): the
+   * store gives up, rolls the transaction back in its grace time, and reports DynamoDB as too slow.
+   */
+  @Test
+  void aTransactionInterruptedByTheRequestDeadlineIsRolledBack() throws Exception {
+    ResourceKey existing = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    List<VersionWrite> writes = transactionOverExisting(existing);
+    DynamoResourceStore stalling = store((step, index) -> {
+      if (step == CommitFault.Step.STAGED && index == 0) {
+        try {
+          Thread.sleep(700);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+
+    try (RequestDeadline.Scope deadline = RequestDeadline.start(300)) {
+      assertThatThrownBy(() -> stalling.writeAll(writes)).isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("DynamoDB was too slow or throttled");
+    }
+    assertNoneVisible(writes, existing);
+    assertThat(transactionRecords()).isZero();
+    assertThat(healthy.version(existing, 2)).isEmpty();
+    healthy.write(new VersionWrite(version(existing, 2, "{\"next\":true}"), Set.of(), false));
   }
 
   @Test
