@@ -90,8 +90,8 @@ class DynamoDbDeadlineTest {
 
   /** Answers every request as DynamoDB does when it throttles. */
   private void throttling() {
-    byte[] body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
+        + "\"message\":\"Rate of requests exceeds the allowed throughput.\"}").getBytes(StandardCharsets.UTF_8);
     acceptor = new Thread(() -> {
       while (!endpoint.isClosed()) {
         try (Socket s = endpoint.accept()) {

@@ -53,7 +53,8 @@ class HistoryTokensAndErrorsTest {
   }
 
   private DynamoResourceStore store() {
-    DynamoResourceStore s = new DynamoResourceStore(serverClient, table, Clock.systemUTC(), 60_000, CommitFault.NONE, 4);
+    DynamoResourceStore s =
+        new DynamoResourceStore(serverClient, table, Clock.systemUTC(), 60_000, CommitFault.NONE, 4);
     stores.add(s);
     return s;
   }
@@ -103,7 +104,7 @@ class HistoryTokensAndErrorsTest {
     assertThat(StreamImages.kind(keys, keys)).isEqualTo(StreamImages.Kind.KEY);
   }
 
-  /** What DynamoDB refuses as invalid (here a key over its 2,048-byte limit) is the client's fault: a 400, not a 500. */
+  /** What DynamoDB refuses as invalid (here a key over its 2,048-byte limit) is a 400, not a 500. */
   @Test
   void dynamoDbValidationErrorsBecomeInvalidRequests() {
     DynamoResourceStore store = store();
