@@ -12,7 +12,7 @@ TEST_CP="fwoa-server/target/test-classes:fwoa-server/target/classes:$(cat "$BENC
 LAMBDA_JAR=$(ls fwoa-server/target/fwoa-server-*-lambda.jar)
 java -cp "$TEST_CP" io.fwoa.server.bench.BenchStack "$BENCH_WORK/env" > "$BENCH_WORK/stack.log" 2>&1 &
 BENCH_STACK_PID=$!
-trap 'kill $BENCH_STACK_PID 2>/dev/null; wait $BENCH_STACK_PID 2>/dev/null; rm -rf "$BENCH_WORK"' EXIT
+trap 'kill $BENCH_STACK_PID 2>/dev/null; wait $BENCH_STACK_PID 2>/dev/null || true; rm -rf "$BENCH_WORK"' EXIT
 for _ in $(seq 1 300); do
   [ -s "$BENCH_WORK/env" ] && break
   kill -0 $BENCH_STACK_PID 2>/dev/null || { cat "$BENCH_WORK/stack.log" >&2; exit 1; }

@@ -20,7 +20,7 @@ import io.fwoa.server.search.opensearch.SearchUnavailableException;
 import io.fwoa.server.storage.DocumentTooLargeException;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.HistoryQuery;
-import io.fwoa.server.storage.InvalidPageTokenException;
+import io.fwoa.server.storage.InvalidRequestException;
 import io.fwoa.server.storage.StoredVersion;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +119,7 @@ public final class FhirApi {
       return route(request);
     } catch (FhirException e) {
       return OperationOutcomes.of(e);
-    } catch (InvalidPageTokenException e) {
+    } catch (InvalidRequestException e) {
       return OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
     } catch (DocumentTooLargeException e) {
       return OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
@@ -371,7 +371,7 @@ public final class FhirApi {
       response = dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base()));
     } catch (FhirException e) {
       response = OperationOutcomes.of(e);
-    } catch (InvalidPageTokenException e) {
+    } catch (InvalidRequestException e) {
       response = OperationOutcomes.error(400, IssueType.INVALID, e.getMessage());
     } catch (DocumentTooLargeException e) {
       response = OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());

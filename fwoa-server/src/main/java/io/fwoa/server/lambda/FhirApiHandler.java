@@ -11,6 +11,8 @@ import io.fwoa.server.api.OperationOutcomes;
 import io.fwoa.server.config.Logging;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
+import io.fwoa.server.storage.RequestDeadline;
+import io.fwoa.server.storage.StorageUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,11 +52,24 @@ public class FhirApiHandler implements RequestHandler<APIGatewayProxyRequestEven
     return api;
   }
 
+  /**
+   * Time kept back from the function's remaining time: for rolling back a transaction the
+   * deadline interrupted and for sending the answer before Lambda stops the function.
+   */
+  static final long MARGIN_MILLIS = 3_000;
+  /** The budget of a request in the local runner, which has no Lambda context: the cloud's 28 s less the margin. */
+  static final long LOCAL_BUDGET_MILLIS = 25_000;
+
   @Override
   public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+    long budget = context == null ? LOCAL_BUDGET_MILLIS : context.getRemainingTimeInMillis() - MARGIN_MILLIS;
     ApiResponse response;
-    try {
+    try (RequestDeadline.Scope deadline = RequestDeadline.start(budget)) {
       response = api.handle(toRequest(event));
+    } catch (StorageUnavailableException e) {
+      LOG.warn("{} {}: {}", event.getHttpMethod(), event.getPath(), e.getMessage());
+      response = OperationOutcomes.error(503, IssueType.THROTTLED, e.getMessage() + ". Retry later.",
+          Map.of("Retry-After", Integer.toString(StorageUnavailableException.RETRY_AFTER_SECONDS)));
     } catch (RuntimeException e) {
       // Never leak a stack trace to the client; the log has it.
       LOG.error("Unhandled error for {} {}", event.getHttpMethod(), event.getPath(), e);

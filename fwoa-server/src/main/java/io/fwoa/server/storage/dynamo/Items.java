@@ -32,7 +32,7 @@ final class Items {
   static final String DELETED = "DELETED";
   static final String PENDING = "PENDING";
 
-  /** Partition key of transaction records. */
+  /** Partition key of transaction records of shard 0 (and of every record of unsharded tables). */
   static final String TX_PARTITION = "_tx";
   static final String TX_STATUS = "txStatus";
   static final String TX_EXPIRES_AT = "expiresAt";
@@ -58,12 +58,23 @@ final class Items {
     return tenant == null ? "" : tenant + "|";
   }
 
-  static String typeHistoryKey(String tenant, String type) {
-    return tenantPrefix(tenant) + type;
+  /** Type history index key of one shard; shard 0 is the unsharded key earlier versions wrote. */
+  static String typeHistoryKey(String tenant, String type, int shard) {
+    return shardKey(tenantPrefix(tenant) + type, shard);
   }
 
-  static String systemHistoryKey(String tenant) {
-    return tenant == null ? "-" : tenant;
+  /** System history index key of one shard; shard 0 is the unsharded key earlier versions wrote. */
+  static String systemHistoryKey(String tenant, int shard) {
+    return shardKey(tenant == null ? "-" : tenant, shard);
+  }
+
+  private static String shardKey(String base, int shard) {
+    return shard == 0 ? base : base + "#" + shard;
+  }
+
+  /** The history index shard of a resource: spread by its logical id, fixed for all its versions. */
+  static int historyShard(String logicalId) {
+    return (int) (idHash(logicalId) % TableSchema.HISTORY_SHARDS);
   }
 
   static String identifierKey(String tenant, String type, String value) {
@@ -79,6 +90,20 @@ final class Items {
       h = (h << 8) | (d[i] & 0xff);
     }
     return h & Long.MAX_VALUE;
+  }
+
+  /** The partition of a transaction's record: derived from its number, shard 0 being {@code _tx}. */
+  static String txPartition(long txNum) {
+    return txShardPartition((int) (txNum % TableSchema.TX_SHARDS));
+  }
+
+  static String txShardPartition(int shard) {
+    return shard == 0 ? TX_PARTITION : TX_PARTITION + "#" + shard;
+  }
+
+  /** True for the partition key of a transaction record (any shard). */
+  static boolean isTxPartition(String partitionKey) {
+    return partitionKey.equals(TX_PARTITION) || partitionKey.startsWith(TX_PARTITION + "#");
   }
 
   static String formatInstant(Instant instant) {
@@ -112,8 +137,9 @@ final class Items {
   }
 
   static void addHistoryKeys(Map<String, AttributeValue> item, ResourceKey key) {
-    item.put(TableSchema.TYPE_HISTORY_KEY, s(typeHistoryKey(key.tenant(), key.type())));
-    item.put(TableSchema.SYSTEM_HISTORY_KEY, s(systemHistoryKey(key.tenant())));
+    int shard = historyShard(key.id());
+    item.put(TableSchema.TYPE_HISTORY_KEY, s(typeHistoryKey(key.tenant(), key.type(), shard)));
+    item.put(TableSchema.SYSTEM_HISTORY_KEY, s(systemHistoryKey(key.tenant(), shard)));
   }
 
   private static Map<String, AttributeValue> base(StoredVersion v) {

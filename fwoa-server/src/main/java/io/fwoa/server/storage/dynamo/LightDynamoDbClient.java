@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import io.fwoa.server.storage.RequestDeadline;
+import io.fwoa.server.storage.StorageUnavailableException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -58,8 +61,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * HttpURLConnection, signed with Signature Version 4. Why: building the AWS SDK's DynamoDB client
  * and making its first call cost about a second of a Lambda cold start; this client starts in
  * milliseconds. It keeps the SDK's request and response classes, so the store is the same code
- * with either client (the tests run the store on both). Throttling and server errors are retried
- * with jittered backoff. Every other operation is the interface's default: unsupported.
+ * with either client (the tests run the store on both). Throttling, server errors and I/O errors
+ * are retried with jittered backoff, at most six attempts and never past the request's {@link
+ * RequestDeadline} (timeouts shrink to fit it); then {@link StorageUnavailableException} (503).
+ * Every other operation is the interface's default: unsupported.
  */
 public final class LightDynamoDbClient implements DynamoDbClient {
 
@@ -69,6 +74,8 @@ public final class LightDynamoDbClient implements DynamoDbClient {
   private static final JsonFactory JSON = new JsonFactory();
   private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
   private static final int MAX_ATTEMPTS = 6;
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  private static final int READ_TIMEOUT_MILLIS = 30_000;
 
   private final URL endpoint;
   private final String host;
@@ -164,6 +171,9 @@ public final class LightDynamoDbClient implements DynamoDbClient {
       g.writeStringField("KeyConditionExpression", r.keyConditionExpression());
       if (r.filterExpression() != null) {
         g.writeStringField("FilterExpression", r.filterExpression());
+      }
+      if (r.projectionExpression() != null) {
+        g.writeStringField("ProjectionExpression", r.projectionExpression());
       }
       writeCondition(g, null, r.hasExpressionAttributeNames() ? r.expressionAttributeNames() : null,
           r.hasExpressionAttributeValues() ? r.expressionAttributeValues() : null);
@@ -294,14 +304,19 @@ public final class LightDynamoDbClient implements DynamoDbClient {
       throw new UncheckedIOException(e);
     }
     for (int attempt = 1; ; attempt++) {
+      long remaining = RequestDeadline.remainingMillis();
+      if (remaining <= 0) {
+        throw unavailable(operation, attempt - 1, null);
+      }
       int status;
       Map<String, Object> response;
       try {
         HttpURLConnection c = (HttpURLConnection) endpoint.openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
-        c.setConnectTimeout(5_000);
-        c.setReadTimeout(30_000);
+        // Never longer than the request has left (0 would mean no timeout at all).
+        c.setConnectTimeout((int) Math.max(1, Math.min(CONNECT_TIMEOUT_MILLIS, remaining)));
+        c.setReadTimeout((int) Math.max(1, Math.min(READ_TIMEOUT_MILLIS, remaining)));
         c.setFixedLengthStreamingMode(payload.length);
         sign(c, operation, payload);
         try (OutputStream os = c.getOutputStream()) {
@@ -312,12 +327,10 @@ public final class LightDynamoDbClient implements DynamoDbClient {
           response = in == null ? Map.of() : parse(in);
         }
       } catch (IOException e) {
-        if (attempt < MAX_ATTEMPTS) {
-          backOff(attempt);
+        if (attempt < MAX_ATTEMPTS && backOff(attempt)) {
           continue;
         }
-        throw DynamoDbException.builder().message("DynamoDB " + operation + " failed: " + e.getMessage()).cause(e)
-            .build();
+        throw unavailable(operation, attempt, e);
       }
       if (status < 300) {
         return response;
@@ -326,26 +339,50 @@ public final class LightDynamoDbClient implements DynamoDbClient {
       type = type.substring(type.indexOf('#') + 1);
       Object m = response.containsKey("message") ? response.get("message") : response.get("Message");
       String message = type + ": " + (m == null ? "HTTP " + status : m);
+      AwsErrorDetails details = AwsErrorDetails.builder().errorCode(type).errorMessage(message)
+          .serviceName("DynamoDb").build();
       if (type.equals("ConditionalCheckFailedException")) {
-        throw ConditionalCheckFailedException.builder().message(message).statusCode(status).build();
+        throw ConditionalCheckFailedException.builder().message(message).statusCode(status).awsErrorDetails(details)
+            .build();
       }
       if (type.equals("ResourceNotFoundException")) {
-        throw ResourceNotFoundException.builder().message(message).statusCode(status).build();
+        throw ResourceNotFoundException.builder().message(message).statusCode(status).awsErrorDetails(details).build();
       }
       boolean retryable = status >= 500 || type.equals("ProvisionedThroughputExceededException")
           || type.equals("ThrottlingException") || type.equals("RequestLimitExceeded")
           || type.equals("LimitExceededException");
-      if (retryable && attempt < MAX_ATTEMPTS) {
-        backOff(attempt);
-        continue;
+      if (retryable) {
+        if (attempt < MAX_ATTEMPTS && backOff(attempt)) {
+          continue;
+        }
+        throw unavailable(operation, attempt, DynamoDbException.builder().message(message).statusCode(status)
+            .awsErrorDetails(details).build());
       }
-      throw DynamoDbException.builder().message(message).statusCode(status).build();
+      throw DynamoDbException.builder().message(message).statusCode(status).awsErrorDetails(details).build();
     }
   }
 
-  private static void backOff(int attempt) {
+  /** DynamoDB did not answer, or kept refusing for load, within the attempts or the request's time. */
+  private static StorageUnavailableException unavailable(String operation, int attempts, Exception last) {
+    String why = RequestDeadline.remainingMillis() <= 0 ? "the request ran out of time"
+        : "no success in " + attempts + " attempt(s)";
+    return new StorageUnavailableException("DynamoDB was too slow or throttled: " + operation + " failed, " + why
+        + (last == null ? "" : " (" + last.getMessage() + ")"), last);
+  }
+
+  /**
+   * Waits before another attempt, jittered and growing, but never past the request's deadline.
+   *
+   * @return false when the deadline leaves no time for another attempt
+   */
+  private static boolean backOff(int attempt) {
+    long pause = ThreadLocalRandom.current().nextLong(10, 25L << Math.min(attempt, 6));
+    if (pause >= RequestDeadline.remainingMillis()) {
+      return false;
+    }
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(10, 25L << Math.min(attempt, 6)));
+      Thread.sleep(pause);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw DynamoDbException.builder().message("Interrupted while retrying DynamoDB").build();

@@ -26,10 +26,12 @@ public final class StreamImages {
     VERSION,
     /** A version staged by a transaction, not yet visible (it is published later as a MODIFY). */
     PENDING,
-    /** A transaction record ({@code _tx}). */
+    /** A transaction record ({@code _tx}, {@code _tx#1} ...). */
     TRANSACTION,
     /** An identifier index entry. */
     IDENTIFIER_INDEX,
+    /** The key that authenticates history page tokens ({@code _keys}). */
+    KEY,
     /** Anything else (not written by fwoa). */
     OTHER
   }
@@ -42,11 +44,14 @@ public final class StreamImages {
     if (id == null) {
       return Kind.OTHER;
     }
-    if (id.equals(Items.TX_PARTITION)) {
+    if (Items.isTxPartition(id)) {
       return Kind.TRANSACTION;
     }
     if (id.contains(Items.IDENT_MARKER)) {
       return Kind.IDENTIFIER_INDEX;
+    }
+    if (id.equals(TokenKey.PARTITION)) {
+      return Kind.KEY;
     }
     if (image == null) {
       return Kind.OTHER;

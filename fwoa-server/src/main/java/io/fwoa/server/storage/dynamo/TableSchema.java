@@ -35,6 +35,18 @@ public final class TableSchema {
   public static final String SYSTEM_HISTORY_KEY = "systemHistory";
   /** Sort key of both history indexes: ISO-8601 instant, fixed width, so it sorts by time. */
   public static final String LAST_UPDATED = "lastUpdated";
+  /**
+   * How many index keys each type history and each tenant's system history is spread over (by a
+   * hash of the logical id), so no single index partition takes all of a type's or a tenant's
+   * writes. Shard 0 has the key format of unsharded tables. Readers merge all shards: changing
+   * this number hides versions indexed under the shards it drops.
+   */
+  public static final int HISTORY_SHARDS = 8;
+  /**
+   * How many partitions transaction records are spread over (by transaction number). Shard 0 is
+   * {@code _tx}, the one partition of unsharded tables; recovery reads every shard.
+   */
+  public static final int TX_SHARDS = 8;
 
   private TableSchema() {}
 

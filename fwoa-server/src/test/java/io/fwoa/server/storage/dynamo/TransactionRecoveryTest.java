@@ -2,17 +2,21 @@ package io.fwoa.server.storage.dynamo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.HistoryQuery;
+import io.fwoa.server.storage.RequestDeadline;
 import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.StorageUnavailableException;
 import io.fwoa.server.storage.StoredVersion;
 import io.fwoa.server.storage.VersionConflictException;
 import io.fwoa.server.storage.VersionWrite;
 import io.fwoa.server.support.LocalStack;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -148,10 +152,16 @@ class TransactionRecoveryTest {
     }
   }
 
+  /** Transaction records in every shard. */
   private long transactionRecords() {
-    return dynamo.query(b -> b.tableName(table).keyConditionExpression("id = :tx")
-        .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s(Items.TX_PARTITION).build()))
-        .consistentRead(true)).count();
+    long n = 0;
+    for (int shard = 0; shard < TableSchema.TX_SHARDS; shard++) {
+      String partition = Items.txShardPartition(shard);
+      n += dynamo.query(b -> b.tableName(table).keyConditionExpression("id = :tx")
+          .expressionAttributeValues(Map.of(":tx", AttributeValue.builder().s(partition).build()))
+          .consistentRead(true)).count();
+    }
+    return n;
   }
 
   @ParameterizedTest(name = "crash after staging {0} of 4")
@@ -258,6 +268,123 @@ class TransactionRecoveryTest {
         .hasMessageContaining("lease");
     assertNoneVisible(writes, existing);
     assertThat(transactionRecords()).isZero();
+  }
+
+  /**
+   * A writer died while rolling back: its record says ROLLED_BACK and its staged items still hold
+   * two slots. A transaction over both resources, on a store with a pool of one or two threads,
+   * meets both slots; repairing them rolls the dead transaction back, which fans out again. That
+   * must never wait on the same pool (before the fix it hung here forever).
+   */
+  @ParameterizedTest(name = "pool of {0}")
+  @ValueSource(ints = {1, 2})
+  void repairingSlotsDuringStagingDoesNotDeadlockASmallPool(int parallelism) throws Exception {
+    DynamoResourceStore small = new DynamoResourceStore(serverClient, table, clock, LEASE, CommitFault.NONE,
+        parallelism);
+    stores.add(small);
+    List<ResourceKey> keys = new ArrayList<>();
+    List<AttributeValue> listed = new ArrayList<>();
+    long deadTx = 4242;
+    for (int i = 0; i < 2; i++) {
+      ResourceKey key = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+      keys.add(key);
+      healthy.write(new VersionWrite(version(key, 1, "{\"v\":1}"), Set.of(), false));
+      dynamo.putItem(b -> b.tableName(table).item(Items.pending(version(key, 2, "{\"dead\":true}"),
+          Long.toString(deadTx), Map.of(Items.RESOURCE, AttributeValue.builder().s("{\"dead\":true}").build()))));
+      listed.add(AttributeValue.builder().s("2/" + Items.partitionKey(key)).build());
+    }
+    Map<String, AttributeValue> record = Items.key(Items.TX_PARTITION, deadTx);
+    record.put(Items.TX_STATUS, AttributeValue.builder().s(Items.ROLLED_BACK).build());
+    record.put(Items.TX_EXPIRES_AT, AttributeValue.builder().n(Long.toString(clock.millis() + LEASE)).build());
+    record.put(Items.TX_ITEMS, AttributeValue.builder().l(listed).build());
+    dynamo.putItem(b -> b.tableName(table).item(record));
+
+    List<VersionWrite> writes = new ArrayList<>();
+    for (ResourceKey key : keys) {
+      writes.add(new VersionWrite(version(key, 2, "{\"v\":2}"), Set.of(), false));
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertThatThrownBy(() -> small.writeAll(writes)).isInstanceOf(VersionConflictException.class);
+    }, "the store deadlocked");
+
+    // The loser left nothing behind and freed the dead transaction's slots: a retry goes through.
+    assertThat(transactionRecords()).isZero();
+    for (ResourceKey key : keys) {
+      assertThat(healthy.version(key, 2)).isEmpty();
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> small.writeAll(writes));
+    for (ResourceKey key : keys) {
+      assertThat(healthy.current(key).orElseThrow().json()).isEqualTo("{\"v\":2}");
+    }
+    assertThat(transactionRecords()).isZero();
+  }
+
+  /**
+   * Records written before they were sharded are all in {@code _tx}, whatever their number:
+   * readers still find them (a committed one's versions are visible), and recovery finishes or
+   * rolls them back.
+   */
+  @Test
+  void recordsInTheUnshardedPartitionAreFoundAndRecovered() throws Exception {
+    long committedTx = 8L * 1000 + 3; // its own shard would be 3
+    long stagingTx = 8L * 1000 + 5;
+    ResourceKey committed = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    ResourceKey staged = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    legacyTransaction(committedTx, Items.COMMITTED, committed);
+    legacyTransaction(stagingTx, Items.STAGING, staged);
+
+    assertThat(healthy.current(committed).orElseThrow().json()).isEqualTo("{\"legacy\":true}");
+    assertThat(healthy.version(committed, 1)).isPresent();
+    assertThat(healthy.current(staged)).isEmpty();
+
+    clock.advance(LEASE + 1);
+    assertThat(healthy.recoverAbandonedTransactions()).isEqualTo(2);
+    assertThat(transactionRecords()).isZero();
+    assertThat(healthy.current(committed).orElseThrow().json()).isEqualTo("{\"legacy\":true}");
+    assertThat(healthy.history(new HistoryQuery(null, "Patient", null, null, 100, null)).versions())
+        .extracting(v -> v.key().id()).contains(committed.id()).doesNotContain(staged.id());
+    assertThat(healthy.current(staged)).isEmpty();
+  }
+
+  /** A transaction as an unsharded writer left it: record in {@code _tx}, one staged version. */
+  private void legacyTransaction(long txNum, String status, ResourceKey key) {
+    Map<String, AttributeValue> doc = Map.of(Items.RESOURCE, AttributeValue.builder().s("{\"legacy\":true}").build());
+    dynamo.putItem(b -> b.tableName(table).item(Items.pending(version(key, 1, "{\"legacy\":true}"),
+        Long.toString(txNum), doc)));
+    Map<String, AttributeValue> record = Items.key(Items.TX_PARTITION, txNum);
+    record.put(Items.TX_STATUS, AttributeValue.builder().s(status).build());
+    record.put(Items.TX_EXPIRES_AT, AttributeValue.builder().n(Long.toString(clock.millis() + LEASE)).build());
+    record.put(Items.TX_ITEMS, AttributeValue.builder().l(AttributeValue.builder()
+        .s("1/" + Items.partitionKey(key)).build()).build());
+    dynamo.putItem(b -> b.tableName(table).item(record));
+  }
+
+  /**
+   * The request's deadline passes while the transaction stages (here a staging task stalls): the
+   * store gives up, rolls the transaction back in its grace time, and reports DynamoDB as too slow.
+   */
+  @Test
+  void aTransactionInterruptedByTheRequestDeadlineIsRolledBack() throws Exception {
+    ResourceKey existing = new ResourceKey(null, "Patient", UUID.randomUUID().toString());
+    List<VersionWrite> writes = transactionOverExisting(existing);
+    DynamoResourceStore stalling = store((step, index) -> {
+      if (step == CommitFault.Step.STAGED && index == 0) {
+        try {
+          Thread.sleep(700);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+
+    try (RequestDeadline.Scope deadline = RequestDeadline.start(300)) {
+      assertThatThrownBy(() -> stalling.writeAll(writes)).isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("DynamoDB was too slow or throttled");
+    }
+    assertNoneVisible(writes, existing);
+    assertThat(transactionRecords()).isZero();
+    assertThat(healthy.version(existing, 2)).isEmpty();
+    healthy.write(new VersionWrite(version(existing, 2, "{\"next\":true}"), Set.of(), false));
   }
 
   @Test
