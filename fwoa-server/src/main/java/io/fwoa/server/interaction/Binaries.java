@@ -55,12 +55,23 @@ final class Binaries {
     return contentKey;
   }
 
-  /** The JSON to serve for a stored version: Binary content and URLs added. */
+  /**
+   * The JSON to serve for a stored version: checked ({@link StoredJson}) unless this request just
+   * wrote it ({@link Resources#stamp} checked it then), Binary content and URLs added.
+   *
+   * @throws io.fwoa.server.api.FhirException 409 when the stored version cannot be served
+   */
   String present(StoredVersion version, boolean justWritten) {
-    if (store == null || version.contentKey() == null || version.json() == null) {
-      return version.json();
+    String json = justWritten ? version.json() : StoredJson.checked(version);
+    if (store == null || version.contentKey() == null || json == null) {
+      return json;
     }
-    Binary binary = Fhir.jsonParser().parseResource(Binary.class, version.json());
+    Binary binary;
+    try {
+      binary = Fhir.jsonParser().parseResource(Binary.class, json);
+    } catch (RuntimeException e) {
+      throw StoredJson.unreadable(version, e.toString());
+    }
     Optional<byte[]> data = store.get(version.contentKey(), INLINE_LIMIT);
     data.ifPresent(binary::setData);
     binary.getMeta().addExtension(PRESIGNED_GET_URL, new UrlType(store.presignedGet(version.contentKey())));
