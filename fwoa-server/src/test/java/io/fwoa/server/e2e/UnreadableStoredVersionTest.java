@@ -163,6 +163,26 @@ class UnreadableStoredVersionTest {
   }
 
   @Test
+  void aBatchEntryThatFailsUnexpectedlyIsA500OfItsOwnAndTheOthersSucceed() {
+    // Valid JSON by every rule the server checks, but HAPI cannot make a resource of it.
+    String id = c.create("odd", "{\"resourceType\":\"Patient\",\"active\":true}");
+    try (DynamoDbClient dynamo = ServerFactory.dynamo(server.config())) {
+      overwrite(dynamo, server, "Patient/" + id, 1, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+          + "\",\"contained\":[{\"resourceType\":\"NoSuchType\",\"id\":\"c\"}]}");
+    }
+    String reads = "[" + read("Patient/" + id) + "," + read("Observation/" + good) + "]";
+    HttpResponse<String> batch = Http.send("POST", base, token, JSON,
+        "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":" + reads + "}");
+
+    assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+    JsonNode entries = json(batch.body()).path("entry");
+    assertThat(statuses(entries)).containsExactly("500", "200");
+    assertThat(entries.get(0).path("response").path("outcome").path("issue").get(0).path("diagnostics").asText())
+        .contains("GET Patient/" + id).contains("failed unexpectedly");
+    assertThat(entries.get(1).path("resource").path("id").asText()).isEqualTo(good);
+  }
+
+  @Test
   void aPutRepairsTheResource() {
     String id = c.create("repaired", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
     try (DynamoDbClient dynamo = ServerFactory.dynamo(server.config())) {
