@@ -3,6 +3,7 @@ package io.fwoa.server.interaction;
 import io.fwoa.server.binary.BinaryStore;
 import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.storage.ResourceKey;
+import io.fwoa.server.storage.ResourceStore;
 import io.fwoa.server.storage.StoredVersion;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -13,9 +14,12 @@ import org.hl7.fhir.r4.model.UrlType;
 
 /**
  * Binary resources: the resource (content type, security context) is stored like any other, the
- * content goes to S3 under a key unique to the version. Without data in the request the response
- * carries a presigned PUT URL; reads inline content up to {@link #INLINE_LIMIT} and always carry a
- * presigned GET URL. Both URLs are extensions on {@code meta} (Binary itself has no extensions).
+ * content goes to S3 under a key unique to the version that brought it. A version written without
+ * data (a PATCH, a PUT of the resource alone) keeps the content of the version before it: FHIR has
+ * no way to say "no content", so leaving data out never deletes it. A first version without data
+ * gets an empty key and the response a presigned PUT URL; reads inline content up to
+ * {@link #INLINE_LIMIT} and always carry a presigned GET URL. Both URLs are extensions on
+ * {@code meta} (Binary itself has no extensions); sent back, they are not stored.
  */
 final class Binaries {
 
@@ -25,10 +29,12 @@ final class Binaries {
   static final int INLINE_LIMIT = 4 * 1024 * 1024;
 
   private final BinaryStore store;
+  private final ResourceStore resources;
   private final SecureRandom random = new SecureRandom();
 
-  Binaries(BinaryStore store) {
+  Binaries(BinaryStore store, ResourceStore resources) {
     this.store = store;
+    this.resources = resources;
   }
 
   boolean enabled() {
@@ -43,6 +49,17 @@ final class Binaries {
   String beforeWrite(Resource resource, ResourceKey key, long versionId) {
     if (store == null || !(resource instanceof Binary binary)) {
       return null;
+    }
+    if (binary.hasMeta()) {
+      binary.getMeta().getExtension().removeIf(e -> e.getUrl() != null
+          && (e.getUrl().equals(PRESIGNED_GET_URL) || e.getUrl().equals(PRESIGNED_PUT_URL)));
+    }
+    if (!binary.hasData() && versionId > 1) {
+      Optional<StoredVersion> previous = resources.version(key, versionId - 1);
+      if (previous.isPresent() && !previous.get().deleted() && previous.get().contentKey() != null) {
+        // Inline data always gets a fresh key, so sharing this one never changes another version.
+        return previous.get().contentKey();
+      }
     }
     byte[] nonce = new byte[6];
     random.nextBytes(nonce);

@@ -48,7 +48,7 @@ public final class Interactions {
   public Interactions(ResourceStore store, ConditionalResolver resolver, BinaryStore binaries, Clock clock) {
     this.store = store;
     this.resolver = resolver;
-    this.binaries = new Binaries(binaries);
+    this.binaries = new Binaries(binaries, store);
     this.clock = clock;
   }
 
