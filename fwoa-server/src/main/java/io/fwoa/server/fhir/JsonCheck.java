@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import io.fwoa.server.fhir.ElementShapes.Kind;
+import io.fwoa.server.fhir.ElementShapes.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -14,11 +17,14 @@ import java.util.List;
 /**
  * The JSON rules fwoa holds every resource to, checked in one streaming pass before HAPI parses a
  * body and before a stored version is served: one JSON object (nothing after it), no duplicate
- * keys, at most {@value #MAX_DEPTH} levels of nesting, numbers within {@link Decimals}' bounds, no
- * empty objects or arrays and no nulls, except nulls in a primitive array that its {@code _name}
- * sibling fills at the same position (FHIR JSON's rules). The first problem is reported with the
- * element it is in, as a FHIRPath such as {@code Observation.component[1].valueQuantity.value}
- * (0-based indexes).
+ * keys, at most {@value #MAX_DEPTH} levels of nesting, numbers within {@link Decimals}' bounds, and
+ * FHIR JSON's own rules, which HAPI's parser partly lets through: no empty objects, arrays or
+ * strings, no nulls (except in a primitive array that its {@code _name} sibling fills at the same
+ * position), arrays exactly for repeating elements, and values of the element's JSON type (a
+ * boolean is true or false, not "true"; a decimal a number, not "1.5"; an integer has no fraction
+ * or exponent), as {@link ElementShapes} reads them from HAPI's model. Strings hold characters
+ * only (no lone surrogates). The first problem is reported with the element it is in, as a
+ * FHIRPath such as {@code Observation.component[1].valueQuantity.value} (0-based indexes).
  */
 public final class JsonCheck {
 
@@ -49,7 +55,8 @@ public final class JsonCheck {
   private JsonCheck() {}
 
   /**
-   * The first problem of a document, or null when there is none.
+   * The first problem of a document (a request body or a stored version), or null when there is
+   * none.
    *
    * @param rootType the resource type the document should have (names elements when the document
    *     has no resourceType before the problem), or null
@@ -79,6 +86,12 @@ public final class JsonCheck {
     /** Objects: the primitive arrays (and arrays holding nulls) among their members, for null checks. */
     private final List<List<ArrayFacts>> primitiveArrays = new ArrayList<>();
     private final boolean[] holdsNulls = new boolean[MAX_DEPTH + 1];
+    /** Objects: the element's definition (null when unknown: then only the generic rules apply). */
+    private final BaseRuntimeElementCompositeDefinition<?>[] def = new BaseRuntimeElementCompositeDefinition<?>[MAX_DEPTH + 1];
+    /** Objects: whether the object is a resource (its definition comes with its resourceType). */
+    private final boolean[] resource = new boolean[MAX_DEPTH + 1];
+    /** Objects: the shape of the current member's value. Arrays: the shape of each item. */
+    private final Shape[] shape = new Shape[MAX_DEPTH + 1];
     private int depth; // open containers
 
     Walk(JsonParser p, String expectedType) {
@@ -127,15 +140,22 @@ public final class JsonCheck {
     private Problem token(JsonToken t) throws IOException {
       if (t == JsonToken.FIELD_NAME) {
         int level = depth - 1;
-        name[level] = p.currentName();
+        String member = p.currentName();
+        name[level] = member;
         position[level]++;
-        if (level == 0 && name[0].equals("resourceType") && rootType == null) {
+        if (resource[level] && member.equals("resourceType")) {
           JsonToken v = p.nextToken();
-          if (v == JsonToken.VALUE_STRING) {
+          if (v != JsonToken.VALUE_STRING) {
+            return new Problem(path(depth), "the resourceType is a string naming the resource's type, not "
+                + describe(v));
+          }
+          if (level == 0 && rootType == null) {
             rootType = p.getText();
           }
-          return v == JsonToken.VALUE_STRING ? null : value(v);
+          def[level] = ElementShapes.resource(p.getText());
+          return null;
         }
+        shape[level] = def[level] == null ? Shape.UNKNOWN : ElementShapes.member(def[level], member);
         return null;
       }
       if (t == JsonToken.END_OBJECT) {
@@ -149,8 +169,16 @@ public final class JsonCheck {
 
     /** A value: a scalar, null, or the start of a container. */
     private Problem value(JsonToken t) throws IOException {
-      if (depth > 0 && array[depth - 1]) {
+      boolean inArray = depth > 0 && array[depth - 1];
+      if (inArray) {
         position[depth - 1]++;
+      }
+      Shape expected = depth == 0 ? Shape.RESOURCE : shape[depth - 1];
+      if (t != JsonToken.VALUE_NULL) {
+        Problem wrong = shapeProblem(expected, t, inArray);
+        if (wrong != null) {
+          return wrong;
+        }
       }
       switch (t) {
         case START_OBJECT, START_ARRAY -> {
@@ -165,8 +193,16 @@ public final class JsonCheck {
           nulls[depth] = null;
           holdsNulls[depth] = false;
           primitiveArrays.set(depth, null);
+          resource[depth] = !isArray && expected.kind() == Kind.RESOURCE;
+          def[depth] = isArray ? null : expected.kind() == Kind.OBJECT ? expected.def()
+              : expected.kind() == Kind.ELEMENT ? ElementShapes.element() : null;
+          shape[depth] = isArray ? expected.item() : null;
           depth++;
           return null;
+        }
+        case VALUE_STRING -> {
+          markScalar();
+          return string();
         }
         case VALUE_NULL -> {
           if (depth > 0 && array[depth - 1]) {
@@ -189,6 +225,57 @@ public final class JsonCheck {
           return null;
         }
       }
+    }
+
+    /**
+     * A string must have content, and only characters that can be stored: an escaped lone surrogate
+     * ("\\ud800") has no UTF-8 form.
+     */
+    private Problem string() throws IOException {
+      int length = p.getTextLength();
+      if (length == 0) {
+        return new Problem(path(depth), "an empty string is not a value in FHIR JSON: leave the element out");
+      }
+      char[] chars = p.getTextCharacters();
+      int end = p.getTextOffset() + length;
+      for (int i = p.getTextOffset(); i < end; i++) {
+        char c = chars[i];
+        if (Character.isSurrogate(c)) {
+          if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+            i++;
+          } else {
+            return new Problem(path(depth), "the string contains a lone UTF-16 surrogate (\\u"
+                + Integer.toHexString(c) + "), which is not a character");
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Whether the token fits the element (FHIR JSON: repeating elements are arrays, values typed). */
+    private Problem shapeProblem(Shape expected, JsonToken t, boolean inArray) {
+      if (expected.kind() == Kind.UNKNOWN) {
+        return null;
+      }
+      boolean isArray = t == JsonToken.START_ARRAY;
+      if (expected.repeating() && !inArray && !isArray) {
+        return new Problem(path(depth), "an array is expected (the element repeats), not " + describe(t));
+      }
+      if (isArray && (inArray || !expected.repeating())) {
+        return new Problem(path(depth), "a single value is expected, not an array");
+      }
+      if (isArray) {
+        return null;
+      }
+      boolean fits = switch (expected.kind()) {
+        case STRING -> t == JsonToken.VALUE_STRING;
+        case NUMBER -> t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+        case INTEGER -> t == JsonToken.VALUE_NUMBER_INT;
+        case BOOLEAN -> t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
+        default -> t == JsonToken.START_OBJECT;
+      };
+      return fits ? null : new Problem(path(depth), expected.kind().description + " is expected, not "
+          + describe(t));
     }
 
     private void markScalar() {
@@ -301,11 +388,21 @@ public final class JsonCheck {
       return problem;
     }
 
-    private static String describe(JsonToken t) {
+    private String abbreviated() {
+      try {
+        String text = p.getText();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+      } catch (IOException e) {
+        return "";
+      }
+    }
+
+    private String describe(JsonToken t) {
       return switch (t) {
         case START_ARRAY -> "an array";
+        case START_OBJECT -> "an object";
         case VALUE_STRING -> "a string";
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + abbreviated();
         case VALUE_TRUE, VALUE_FALSE -> "a boolean";
         case VALUE_NULL -> "null";
         default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
