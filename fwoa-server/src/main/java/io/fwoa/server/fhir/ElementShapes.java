@@ -36,53 +36,64 @@ final class ElementShapes {
   /**
    * The shape of a member's value.
    *
-   * @param def for OBJECT, the element's definition (its members' shapes)
+   * @param members for OBJECT, the shapes of the object's own members
    */
-  record Shape(Kind kind, boolean repeating, BaseRuntimeElementCompositeDefinition<?> def) {
+  record Shape(Kind kind, boolean repeating, Members members) {
     static final Shape UNKNOWN = new Shape(Kind.UNKNOWN, false, null);
     static final Shape RESOURCE = new Shape(Kind.RESOURCE, false, null);
 
     /** The shape of one item of a repeating element. */
     Shape item() {
-      return repeating ? new Shape(kind, false, def) : this;
+      return repeating ? new Shape(kind, false, members) : this;
     }
   }
 
-  /** Known members per definition; unknown names are not cached (they come from clients). */
-  private static final Map<BaseRuntimeElementCompositeDefinition<?>, Map<String, Shape>> MEMBERS =
-      new ConcurrentHashMap<>();
+  /** The members of one element definition, looked up once each. */
+  static final class Members {
+    private final BaseRuntimeElementCompositeDefinition<?> def;
+    /** Known members only: unknown names come from clients and are not kept. */
+    private final Map<String, Shape> known = new ConcurrentHashMap<>();
+
+    private Members(BaseRuntimeElementCompositeDefinition<?> def) {
+      this.def = def;
+    }
+
+    Shape member(String name) {
+      Shape shape = known.get(name);
+      if (shape == null) {
+        shape = lookUp(def, name);
+        if (shape != Shape.UNKNOWN) {
+          known.put(name, shape);
+        }
+      }
+      return shape;
+    }
+  }
+
+  private static final Map<BaseRuntimeElementCompositeDefinition<?>, Members> MEMBERS = new ConcurrentHashMap<>();
 
   private ElementShapes() {}
 
-  /** A resource type's definition, or null when the type is unknown (HAPI reports it). */
-  static BaseRuntimeElementCompositeDefinition<?> resource(String type) {
+  private static Members of(BaseRuntimeElementCompositeDefinition<?> def) {
+    return MEMBERS.computeIfAbsent(def, Members::new);
+  }
+
+  /** A resource type's members, or null when the type is unknown (HAPI reports it). */
+  static Members resource(String type) {
     try {
       RuntimeResourceDefinition def = Fhir.context().getResourceDefinition(type);
-      return def;
+      return of(def);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
   /**
-   * What a primitive's {@code _name} object is checked against: Extension's definition, whose id
-   * and extension are the members such an object has (anything else HAPI refuses).
+   * What a primitive's {@code _name} object is checked against: Extension's members, whose id and
+   * extension are the members such an object has (anything else HAPI refuses).
    */
-  static BaseRuntimeElementCompositeDefinition<?> element() {
-    return (BaseRuntimeElementCompositeDefinition<?>) Fhir.context().getElementDefinition("Extension");
-  }
-
-  /** The shape of a member of an object of the given definition. */
-  static Shape member(BaseRuntimeElementCompositeDefinition<?> owner, String name) {
-    Map<String, Shape> known = MEMBERS.computeIfAbsent(owner, o -> new ConcurrentHashMap<>());
-    Shape shape = known.get(name);
-    if (shape == null) {
-      shape = lookUp(owner, name);
-      if (shape != Shape.UNKNOWN) {
-        known.put(name, shape);
-      }
-    }
-    return shape;
+  static Members element() {
+    return of((BaseRuntimeElementCompositeDefinition<?>) Fhir.context().getElementDefinition("Extension"));
   }
 
   private static Shape lookUp(BaseRuntimeElementCompositeDefinition<?> owner, String name) {
@@ -115,7 +126,7 @@ final class ElementShapes {
     if (kind == Kind.UNKNOWN) {
       return Shape.UNKNOWN;
     }
-    return new Shape(kind, repeating, kind == Kind.OBJECT ? (BaseRuntimeElementCompositeDefinition<?>) target : null);
+    return new Shape(kind, repeating, kind == Kind.OBJECT ? of((BaseRuntimeElementCompositeDefinition<?>) target) : null);
   }
 
   private static Kind primitive(Class<?> type) {

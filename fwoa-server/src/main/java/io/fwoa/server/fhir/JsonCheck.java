@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
 import io.fwoa.server.fhir.ElementShapes.Kind;
+import io.fwoa.server.fhir.ElementShapes.Members;
 import io.fwoa.server.fhir.ElementShapes.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -86,8 +86,8 @@ public final class JsonCheck {
     /** Objects: the primitive arrays (and arrays holding nulls) among their members, for null checks. */
     private final List<List<ArrayFacts>> primitiveArrays = new ArrayList<>();
     private final boolean[] holdsNulls = new boolean[MAX_DEPTH + 1];
-    /** Objects: the element's definition (null when unknown: then only the generic rules apply). */
-    private final BaseRuntimeElementCompositeDefinition<?>[] def = new BaseRuntimeElementCompositeDefinition<?>[MAX_DEPTH + 1];
+    /** Objects: the element's members (null when unknown: then only the generic rules apply). */
+    private final Members[] def = new Members[MAX_DEPTH + 1];
     /** Objects: whether the object is a resource (its definition comes with its resourceType). */
     private final boolean[] resource = new boolean[MAX_DEPTH + 1];
     /** Objects: the shape of the current member's value. Arrays: the shape of each item. */
@@ -155,7 +155,7 @@ public final class JsonCheck {
           def[level] = ElementShapes.resource(p.getText());
           return null;
         }
-        shape[level] = def[level] == null ? Shape.UNKNOWN : ElementShapes.member(def[level], member);
+        shape[level] = def[level] == null ? Shape.UNKNOWN : def[level].member(member);
         return null;
       }
       if (t == JsonToken.END_OBJECT) {
@@ -194,7 +194,7 @@ public final class JsonCheck {
           holdsNulls[depth] = false;
           primitiveArrays.set(depth, null);
           resource[depth] = !isArray && expected.kind() == Kind.RESOURCE;
-          def[depth] = isArray ? null : expected.kind() == Kind.OBJECT ? expected.def()
+          def[depth] = isArray ? null : expected.kind() == Kind.OBJECT ? expected.members()
               : expected.kind() == Kind.ELEMENT ? ElementShapes.element() : null;
           shape[depth] = isArray ? expected.item() : null;
           depth++;
