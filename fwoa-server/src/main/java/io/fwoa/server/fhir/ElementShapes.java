@@ -126,7 +126,8 @@ final class ElementShapes {
     if (kind == Kind.UNKNOWN) {
       return Shape.UNKNOWN;
     }
-    return new Shape(kind, repeating, kind == Kind.OBJECT ? of((BaseRuntimeElementCompositeDefinition<?>) target) : null);
+    Members members = kind == Kind.OBJECT ? of((BaseRuntimeElementCompositeDefinition<?>) target) : null;
+    return new Shape(kind, repeating, members);
   }
 
   private static Kind primitive(Class<?> type) {

@@ -32,7 +32,8 @@ public final class BodyCheckBench {
     Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
     for (Resource r : resources) {
       ((DomainResource) r).getText().setStatus(Narrative.NarrativeStatus.GENERATED)
-          .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">Generated narrative of " + r.fhirType() + "</div>");
+          .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">Generated narrative of " + r.fhirType()
+              + "</div>");
       tx.addEntry().setFullUrl("urn:uuid:" + r.getIdPart()).setResource(r).getRequest().setMethod(HTTPVerb.POST)
           .setUrl(r.fhirType());
     }

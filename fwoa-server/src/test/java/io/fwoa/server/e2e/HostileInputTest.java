@@ -66,8 +66,8 @@ class HostileInputTest {
    * OperationOutcome names ("" where the problem is the whole body or HAPI's message names it).
    */
   static Stream<Arguments> bodies() {
-    String deep = "[{\"url\":\"http://x\",\"extension\":".repeat(3000) + "[{\"url\":\"http://x\",\"valueString\":\"y\"}]"
-        + "}]".repeat(3000);
+    String deep = "[{\"url\":\"http://x\",\"extension\":".repeat(3000)
+        + "[{\"url\":\"http://x\",\"valueString\":\"y\"}]" + "}]".repeat(3000);
     String justTooDeep = "[{\"url\":\"http://x\",\"extension\":".repeat(50) + "[{\"url\":\"http://x\",\"valueString\":"
         + "\"y\"}]" + "}]".repeat(50);
     return Stream.of(
@@ -127,8 +127,8 @@ class HostileInputTest {
         Arguments.of("resourceType as number", "POST", "/Patient", "{\"resourceType\":5}", "resourceType"),
         Arguments.of("narrative div as object", "POST", "/Patient", P + "\"text\":{\"status\":\"generated\","
             + "\"div\":{\"p\":1}}}", "Patient.text.div"),
-        Arguments.of("extension value of the wrong type", "POST", "/Patient", P + "\"extension\":[{\"url\":\"http://x\","
-            + "\"valueBoolean\":\"yes\"}]}", "Patient.extension[0].valueBoolean"),
+        Arguments.of("extension value of the wrong type", "POST", "/Patient", P + "\"extension\":[{\"url\":"
+            + "\"http://x\",\"valueBoolean\":\"yes\"}]}", "Patient.extension[0].valueBoolean"),
         // empty containers, duplicates, structure
         Arguments.of("empty array", "POST", "/Patient", P + "\"name\":[]}", "Patient.name"),
         Arguments.of("empty object", "POST", "/Patient", P + "\"meta\":{}}", "Patient.meta"),

@@ -184,7 +184,8 @@ class UnreadableStoredVersionTest {
 
   @Test
   void aPutRepairsTheResource() {
-    String id = c.create("repaired", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
+    String id = c.create("repaired",
+        "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
     try (DynamoDbClient dynamo = ServerFactory.dynamo(server.config())) {
       overwrite(dynamo, server, "Observation/" + id, 1, "{\"resourceType\":");
     }

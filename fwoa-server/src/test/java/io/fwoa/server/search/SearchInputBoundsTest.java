@@ -105,7 +105,8 @@ class SearchInputBoundsTest {
     // UCUM conversion of 10*1000 takes minutes: the unit is indexed and searched as written.
     c.create("huge-unit", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
         + "\"count\"},\"valueQuantity\":{\"value\":5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"10*1000\"}}");
-    assertThat(c.matches("/Observation", "value-quantity=5|http://unitsofmeasure.org|10*1000")).containsExactly("huge-unit");
+    assertThat(c.matches("/Observation", "value-quantity=5|http://unitsofmeasure.org|10*1000"))
+        .containsExactly("huge-unit");
     // Real units still convert: 5 mg is found as 0.005 g.
     c.create("mg", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
         + "\"mass\"},\"valueQuantity\":{\"value\":5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mg\"}}");
