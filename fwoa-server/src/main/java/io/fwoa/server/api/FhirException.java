@@ -50,11 +50,6 @@ public class FhirException extends RuntimeException {
     return expression;
   }
 
-  /** This failure with another status and message prefix, keeping the element it names. */
-  public FhirException withStatus(int newStatus, IssueType newType, String prefix) {
-    return new FhirException(newStatus, newType, prefix + getMessage(), headers, expression);
-  }
-
   public static FhirException badRequest(String message) {
     return new FhirException(400, IssueType.INVALID, message);
   }

@@ -27,8 +27,9 @@ public final class Resources {
   /**
    * Parses a FHIR JSON body: the one place every resource a client sends is read (single writes,
    * conditional updates, batch and transaction bundles with their entries, PATCH results). The
-   * body first passes {@link JsonCheck} (nesting, numbers, nulls, JSON types, duplicate keys), then HAPI's
-   * strict parser; whatever either finds, and however HAPI fails, the client gets a 400.
+   * body first passes {@link JsonCheck} (nesting, numbers, nulls, JSON types, duplicate keys),
+   * then HAPI's strict parser; whatever either finds, and however HAPI fails, the client gets a
+   * 400.
    *
    * @param expectedType the type the URL names, or null for any
    * @throws FhirException 400 for an empty body, malformed JSON or FHIR, or a resourceType that is

@@ -102,7 +102,7 @@ class SearchInputBoundsTest {
 
   @Test
   void aUnitWithAHugePowerIsComparedAsStoredInsteadOfConverted() {
-    // UCUM conversion of 10*1000 takes minutes: the unit is indexed and searched as written.
+    // UCUM's conversion of 10*1000 takes minutes: the unit is indexed and searched as written.
     c.create("huge-unit", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
         + "\"count\"},\"valueQuantity\":{\"value\":5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"10*1000\"}}");
     assertThat(c.matches("/Observation", "value-quantity=5|http://unitsofmeasure.org|10*1000"))
@@ -111,6 +111,16 @@ class SearchInputBoundsTest {
     c.create("mg", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
         + "\"mass\"},\"valueQuantity\":{\"value\":5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mg\"}}");
     assertThat(c.matches("/Observation", "value-quantity=0.005|http://unitsofmeasure.org|g")).containsExactly("mg");
+  }
+
+  @Test
+  void aConversionBeyondTheRangeOfDoublesIsNotMade() {
+    // 1e249 × (6e23)^3 is no double: the value is indexed and searched as written (it was not indexed).
+    c.create("overflow", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
+        + "\"count\"},\"valueQuantity\":{\"value\":1e249,\"system\":\"http://unitsofmeasure.org\",\"code\":"
+        + "\"mol.mol.mol\"}}");
+    assertThat(c.matches("/Observation", "value-quantity=1e249|http://unitsofmeasure.org|mol.mol.mol"))
+        .containsExactly("overflow");
   }
 
   @Test
