@@ -52,6 +52,8 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class FhirApi {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FhirApi.class);
+
   private static final String TENANT_PREFIX = "/tenant/";
   private static final int DEFAULT_PAGE = 20;
   private static final int MAX_PAGE = 500;
@@ -318,57 +320,15 @@ public final class FhirApi {
     return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), Fhir.toJson(out));
   }
 
-  /** A batch entry runs exactly like a request of its own, for the same caller. */
+  /**
+   * A batch entry runs exactly like a request of its own, for the same caller. Whatever goes wrong
+   * in one entry stays in that entry: a 4xx for what the entry asks, a 5xx (logged) for an
+   * unexpected failure, never a failed batch.
+   */
   private BundleEntryComponent batchEntry(Call c, BundleEntryComponent entry) {
-    BundleEntryComponent out = new BundleEntryComponent();
     ApiResponse response;
     try {
-      if (!entry.hasRequest() || entry.getRequest().getMethod() == null || !entry.getRequest().hasUrl()) {
-        throw FhirException.badRequest("A batch entry needs request.method and request.url");
-      }
-      Bundle.BundleEntryRequestComponent req = entry.getRequest();
-      String url = req.getUrl();
-      String query = null;
-      int q = url.indexOf('?');
-      if (q >= 0) {
-        query = url.substring(q + 1);
-        url = url.substring(0, q);
-      }
-      Map<String, String> headers = new HashMap<>();
-      headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
-      if (req.hasIfMatch()) {
-        headers.put("If-Match", req.getIfMatch());
-      }
-      if (req.hasIfNoneExist()) {
-        headers.put("If-None-Exist", req.getIfNoneExist());
-      }
-      String body = null;
-      if (entry.getResource() != null) {
-        if (req.getMethod() == Bundle.HTTPVerb.PATCH && entry.getResource() instanceof Binary b) {
-          body = new String(b.getData() == null ? new byte[0] : b.getData(), StandardCharsets.UTF_8);
-          headers.put("Content-Type", b.getContentType());
-        } else {
-          body = Fhir.toJson(entry.getResource());
-        }
-      }
-      Map<String, List<String>> params = new LinkedHashMap<>();
-      if (query != null) {
-        SearchCriteria.parse(query).parameters()
-            .forEach(p -> params.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p.getValue()));
-      }
-      String path = url.contains("://") ? url.replaceFirst("^.*?://[^/]*", "") : url;
-      if (c.base() != null && url.startsWith(c.base())) {
-        path = url.substring(c.base().length());
-      }
-      ApiRequest sub = new ApiRequest(req.getMethod().toCode(), path, headers, params, body, c.request().baseUrl());
-      List<String> segments = segments(sub.path());
-      if (segments.isEmpty()) {
-        throw FhirException.badRequest("Batch entries cannot be bundles themselves");
-      }
-      if (!segments.get(0).startsWith("_") && !resourceTypes.contains(segments.get(0))) {
-        throw FhirException.notFound("Unknown resource type '" + segments.get(0) + "'");
-      }
-      response = dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base()));
+      response = runEntry(c, entry);
     } catch (FhirException e) {
       response = OperationOutcomes.of(e);
     } catch (InvalidRequestException e) {
@@ -377,7 +337,74 @@ public final class FhirApi {
       response = OperationOutcomes.error(413, IssueType.TOOLONG, e.getMessage());
     } catch (SearchUnavailableException e) {
       response = OperationOutcomes.error(503, IssueType.TRANSIENT, "Search is unavailable: " + e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      response = entryFailed(entry, e);
     }
+    try {
+      return entryResponse(response);
+    } catch (RuntimeException e) {
+      return entryResponse(entryFailed(entry, e));
+    }
+  }
+
+  private static ApiResponse entryFailed(BundleEntryComponent entry, Throwable e) {
+    String what = entry.hasRequest() && entry.getRequest().getMethod() != null
+        ? entry.getRequest().getMethod().toCode() + " " + entry.getRequest().getUrl() : "a batch entry";
+    LOG.error("Batch entry {} failed", what, e);
+    return OperationOutcomes.error(500, IssueType.EXCEPTION, "This entry (" + what + ") failed unexpectedly: "
+        + e.getClass().getSimpleName() + "; the other entries of the batch were processed");
+  }
+
+  private ApiResponse runEntry(Call c, BundleEntryComponent entry) {
+    if (!entry.hasRequest() || entry.getRequest().getMethod() == null || !entry.getRequest().hasUrl()) {
+      throw FhirException.badRequest("A batch entry needs request.method and request.url");
+    }
+    Bundle.BundleEntryRequestComponent req = entry.getRequest();
+    String url = req.getUrl();
+    String query = null;
+    int q = url.indexOf('?');
+    if (q >= 0) {
+      query = url.substring(q + 1);
+      url = url.substring(0, q);
+    }
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+    if (req.hasIfMatch()) {
+      headers.put("If-Match", req.getIfMatch());
+    }
+    if (req.hasIfNoneExist()) {
+      headers.put("If-None-Exist", req.getIfNoneExist());
+    }
+    String body = null;
+    if (entry.getResource() != null) {
+      if (req.getMethod() == Bundle.HTTPVerb.PATCH && entry.getResource() instanceof Binary b) {
+        body = new String(b.getData() == null ? new byte[0] : b.getData(), StandardCharsets.UTF_8);
+        headers.put("Content-Type", b.getContentType());
+      } else {
+        body = Fhir.toJson(entry.getResource());
+      }
+    }
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    if (query != null) {
+      SearchCriteria.parse(query).parameters()
+          .forEach(p -> params.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p.getValue()));
+    }
+    // An absolute URL must be this server's base for the caller's tenant, never applied elsewhere.
+    String path = "/" + caller(c).relative(url).replaceFirst("^/+", "");
+    ApiRequest sub = new ApiRequest(req.getMethod().toCode(), path, headers, params, body, c.request().baseUrl());
+    List<String> segments = segments(sub.path());
+    if (segments.isEmpty()) {
+      throw FhirException.badRequest("Batch entries cannot be bundles themselves");
+    }
+    if (!segments.get(0).startsWith("_") && !resourceTypes.contains(segments.get(0))) {
+      throw FhirException.notFound("Unknown resource type '" + segments.get(0) + "'");
+    }
+    return dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base()));
+  }
+
+  /** An entry's response as a batch-response entry. */
+  private static BundleEntryComponent entryResponse(ApiResponse response) {
+    BundleEntryComponent out = new BundleEntryComponent();
     Bundle.BundleEntryResponseComponent r = out.getResponse();
     r.setStatus(Responses.statusLine(response.status()));
     Map<String, String> h = response.headers();

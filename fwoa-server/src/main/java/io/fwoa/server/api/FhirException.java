@@ -14,16 +14,23 @@ public class FhirException extends RuntimeException {
   private final int status;
   private final IssueType issueType;
   private final transient Map<String, String> headers;
+  private final String expression;
 
   public FhirException(int status, IssueType issueType, String message) {
     this(status, issueType, message, Map.of());
   }
 
   public FhirException(int status, IssueType issueType, String message, Map<String, String> headers) {
+    this(status, issueType, message, headers, null);
+  }
+
+  private FhirException(int status, IssueType issueType, String message, Map<String, String> headers,
+      String expression) {
     super(message);
     this.status = status;
     this.issueType = issueType;
     this.headers = Map.copyOf(headers);
+    this.expression = expression;
   }
 
   public int status() {
@@ -38,8 +45,18 @@ public class FhirException extends RuntimeException {
     return headers;
   }
 
+  /** The element the problem is in, as a FHIRPath (OperationOutcome.issue.expression), or null. */
+  public String expression() {
+    return expression;
+  }
+
   public static FhirException badRequest(String message) {
     return new FhirException(400, IssueType.INVALID, message);
+  }
+
+  /** A 400 about one element of a resource; the message starts with the element's path. */
+  public static FhirException invalidElement(String expression, String message) {
+    return new FhirException(400, IssueType.INVALID, expression + ": " + message, Map.of(), expression);
   }
 
   public static FhirException notSupported(String message) {

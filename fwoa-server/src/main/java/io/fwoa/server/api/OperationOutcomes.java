@@ -29,6 +29,13 @@ public final class OperationOutcomes {
   }
 
   public static ApiResponse of(FhirException e) {
-    return error(e.status(), e.issueType(), e.getMessage(), e.headers());
+    if (e.expression() == null) {
+      return error(e.status(), e.issueType(), e.getMessage(), e.headers());
+    }
+    Map<String, String> headers = new HashMap<>(e.headers());
+    headers.put("Content-Type", Fhir.JSON_CONTENT_TYPE);
+    OperationOutcome outcome = outcome(IssueSeverity.ERROR, e.issueType(), e.getMessage());
+    outcome.getIssueFirstRep().addExpression(e.expression());
+    return new ApiResponse(e.status(), headers, Fhir.toJson(outcome));
   }
 }

@@ -59,7 +59,14 @@ public final class StorageConditionalResolver implements ConditionalResolver {
         continue;
       }
       if (!identifierConditions.isEmpty()) {
-        Resource resource = (Resource) Fhir.jsonParser().parseResource(current.get().json());
+        Resource resource;
+        try {
+          resource = (Resource) Fhir.jsonParser().parseResource(current.get().json());
+        } catch (RuntimeException e) {
+          // Whether it matches cannot be known: refuse rather than guess.
+          throw new FhirException(409, org.hl7.fhir.r4.model.OperationOutcome.IssueType.PROCESSING, type + "/" + id
+              + " cannot be read to check the condition: its stored form is damaged (" + e.getMessage() + ")");
+        }
         List<Identifier> identifiers = Identifiers.of(resource);
         boolean all = identifierConditions.stream()
             .allMatch(any -> any.stream().anyMatch(t -> t.matchesAny(identifiers)));

@@ -1,6 +1,7 @@
 package io.fwoa.server.interaction;
 
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.api.OperationOutcomes;
 import io.fwoa.server.auth.Interaction;
 import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.storage.HistoryPage;
@@ -11,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Resource;
 
 /** Batch and transaction processing, and history bundles. */
@@ -88,9 +90,25 @@ public final class Bundles {
           .setEtag("W/\"" + v.versionId() + "\"")
           .setLastModified(Date.from(v.lastUpdated()));
       if (!v.deleted() && v.json() != null) {
-        entry.setResource((Resource) Fhir.jsonParser().parseResource(interactions.binaries().present(v, false)));
+        resource(v, entry);
       }
     }
     return bundle;
+  }
+
+  /**
+   * The entry's resource; a version that cannot be served leaves the entry without one and says
+   * why in response.outcome, so one bad version never fails a whole page.
+   */
+  private void resource(StoredVersion v, BundleEntryComponent entry) {
+    try {
+      entry.setResource((Resource) Fhir.jsonParser().parseResource(interactions.binaries().present(v, false)));
+    } catch (FhirException e) {
+      entry.getResponse().setOutcome(OperationOutcomes.outcome(IssueSeverity.ERROR, e.issueType(), e.getMessage()));
+    } catch (RuntimeException | StackOverflowError e) {
+      FhirException unreadable = StoredJson.unreadable(v, e.toString());
+      entry.getResponse().setOutcome(OperationOutcomes.outcome(IssueSeverity.ERROR, unreadable.issueType(),
+          unreadable.getMessage()));
+    }
   }
 }

@@ -59,7 +59,7 @@ public final class Interactions {
       boolean enforceReferentialIntegrity) {
     this.store = store;
     this.resolver = resolver;
-    this.binaries = new Binaries(binaries);
+    this.binaries = new Binaries(binaries, store);
     this.clock = clock;
     this.integrity = enforceReferentialIntegrity ? new ReferentialIntegrity(store) : null;
   }

@@ -1,9 +1,13 @@
 package io.fwoa.server.interaction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fwoa.server.api.FhirException;
 import java.util.ArrayList;
@@ -16,7 +20,15 @@ import java.util.List;
  */
 public final class JsonPatch {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Decimals stay as written (1.50 is not 1.5 in FHIR, and 1e1000 must reach the body check as
+   * what it is, not as Infinity).
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .build();
 
   private final List<JsonNode> operations;
 
@@ -65,7 +77,9 @@ public final class JsonPatch {
     try {
       doc = JSON.readTree(document);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Stored resource is not JSON", e);
+      throw new FhirException(409, org.hl7.fhir.r4.model.OperationOutcome.IssueType.PROCESSING,
+          "The current version is stored in a form that cannot be read (" + e.getOriginalMessage()
+          + "); it cannot be patched: replace it with a PUT of a corrected resource");
     }
     JsonNode[] root = {doc};
     for (JsonNode op : operations) {

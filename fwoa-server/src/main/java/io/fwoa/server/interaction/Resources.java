@@ -4,6 +4,7 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.fwoa.server.api.FhirException;
 import io.fwoa.server.fhir.Fhir;
+import io.fwoa.server.fhir.JsonCheck;
 import io.fwoa.server.storage.ResourceKey;
 import java.time.Instant;
 import java.util.Date;
@@ -24,7 +25,11 @@ public final class Resources {
   private Resources() {}
 
   /**
-   * Parses a FHIR JSON body.
+   * Parses a FHIR JSON body: the one place every resource a client sends is read (single writes,
+   * conditional updates, batch and transaction bundles with their entries, PATCH results). The
+   * body first passes {@link JsonCheck} (nesting, numbers, nulls, JSON types, duplicate keys),
+   * then HAPI's strict parser; whatever either finds, and however HAPI fails, the client gets a
+   * 400.
    *
    * @param expectedType the type the URL names, or null for any
    * @throws FhirException 400 for an empty body, malformed JSON or FHIR, or a resourceType that is
@@ -34,11 +39,22 @@ public final class Resources {
     if (body == null || body.isBlank()) {
       throw FhirException.badRequest("The request has no body: send a FHIR JSON resource");
     }
+    JsonCheck.Problem problem = JsonCheck.check(body, expectedType);
+    if (problem != null) {
+      throw FhirException.invalidElement(problem.expression(), problem.message());
+    }
     IBaseResource parsed;
     try {
       parsed = Fhir.strictJsonParser().parseResource(body);
-    } catch (DataFormatException | IllegalArgumentException | ClassCastException e) {
+    } catch (DataFormatException e) {
       throw FhirException.badRequest("The body is not a valid FHIR R4 JSON resource: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // HAPI's parser has failed on input it does not expect (an NPE, a ClassCastException...):
+      // still the body's fault, and never a reason for a 500.
+      throw FhirException.badRequest("The body is not a valid FHIR R4 JSON resource (the parser failed: " + e
+          + ")");
+    } catch (StackOverflowError e) {
+      throw FhirException.badRequest("The body is not a valid FHIR R4 JSON resource: it is nested too deeply");
     }
     if (!(parsed instanceof Resource resource)) {
       throw FhirException.badRequest("The body is not a FHIR R4 resource");
@@ -62,12 +78,20 @@ public final class Resources {
     return resource.hasIdElement() && resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : null;
   }
 
-  /** Sets the id, meta.versionId and meta.lastUpdated the server owns, and encodes the resource. */
+  /**
+   * Sets the id, meta.versionId and meta.lastUpdated the server owns, and encodes the resource.
+   * The encoding is checked like a request body: what is stored can always be served.
+   */
   public static String stamp(Resource resource, ResourceKey key, long versionId, Instant lastUpdated) {
     resource.setIdElement(new IdType(key.type(), key.id()));
     resource.getMeta().setVersionId(Long.toString(versionId));
     resource.getMeta().setLastUpdatedElement(
         new InstantType(Date.from(lastUpdated), TemporalPrecisionEnum.MILLI, UTC));
-    return Fhir.toJson(resource);
+    String json = Fhir.toJson(resource);
+    JsonCheck.Problem problem = JsonCheck.check(json, key.type());
+    if (problem != null) {
+      throw FhirException.invalidElement(problem.expression(), "as it would be stored, " + problem.message());
+    }
+    return json;
   }
 }

@@ -83,11 +83,13 @@ public final class LocalHttpServer implements AutoCloseable {
     try (exchange) {
       APIGatewayProxyResponseEvent response;
       byte[] body = read(exchange.getRequestBody());
+      int invalidAt;
       if (body == null) {
-        response = new APIGatewayProxyResponseEvent().withStatusCode(413)
-            .withHeaders(Map.of("Content-Type", "application/fhir+json; charset=utf-8"))
-            .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"too-long\","
-                + "\"diagnostics\":\"The request body exceeds " + maxBodyBytes + " bytes\"}]}");
+        response = outcome(413, "too-long", "The request body exceeds " + maxBodyBytes + " bytes");
+      } else if (FhirApiHandler.isText(exchange.getRequestHeaders().getFirst("Content-Type"))
+          && (invalidAt = invalidUtf8(body)) >= 0) {
+        // Decoding would turn the bytes into U+FFFD and store the damage.
+        response = outcome(400, "invalid", "The request body is not valid UTF-8 (at byte " + invalidAt + ")");
       } else {
         response = handler.handleRequest(toEvent(exchange, body), null);
       }
@@ -103,6 +105,32 @@ public final class LocalHttpServer implements AutoCloseable {
           os.write(out);
         }
       }
+    }
+  }
+
+  private static APIGatewayProxyResponseEvent outcome(int status, String code, String diagnostics) {
+    return new APIGatewayProxyResponseEvent().withStatusCode(status)
+        .withHeaders(Map.of("Content-Type", "application/fhir+json; charset=utf-8"))
+        .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"" + code
+            + "\",\"diagnostics\":\"" + diagnostics + "\"}]}");
+  }
+
+  /** The offset of the first byte that is not valid UTF-8, or -1. */
+  static int invalidUtf8(byte[] body) {
+    java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+    while (true) {
+      java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+      if (r.isError()) {
+        return in.position();
+      }
+      if (r.isUnderflow()) {
+        return decoder.flush(out).isError() ? in.position() : -1;
+      }
+      out.clear();
     }
   }
 

@@ -13,6 +13,7 @@ import io.fwoa.server.search.query.SearchEngine.Found;
 import io.fwoa.server.search.query.SearchParser;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Search as the API serves it: parameters → {@link ParsedSearch} → {@link SearchEngine} → a
@@ -35,6 +38,8 @@ import org.hl7.fhir.r4.model.Resource;
  * created on the first search, keeping it off the function's cold start.
  */
 public final class SearchService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
 
   private final Supplier<SearchEngine> engine;
 
@@ -72,18 +77,20 @@ public final class SearchService {
       bundle.addLink().setRelation("next").setUrl(prefix + "?" + (query.isEmpty() ? "" : query + "&") + "_page="
           + result.nextPage());
     }
-    boolean subsetted = parsed.elements() != null
-        || (parsed.summary() != null && parsed.summary() != Summary.FALSE && parsed.summary() != Summary.COUNT);
+    List<String> unreadable = new ArrayList<>();
     for (Found f : result.matches()) {
-      entry(bundle, f, base, SearchEntryMode.MATCH, subsetted);
+      entry(bundle, f, base, SearchEntryMode.MATCH, unreadable);
     }
     for (Found f : result.included()) {
-      entry(bundle, f, base, SearchEntryMode.INCLUDE, false);
+      entry(bundle, f, base, SearchEntryMode.INCLUDE, unreadable);
     }
-    if (!result.warnings().isEmpty() || result.totalIsEstimate()) {
+    if (!result.warnings().isEmpty() || result.totalIsEstimate() || !unreadable.isEmpty()) {
       OperationOutcome outcome = new OperationOutcome();
       for (String w : result.warnings()) {
         outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED).setDiagnostics(w);
+      }
+      for (String u : unreadable) {
+        outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING).setDiagnostics(u);
       }
       if (result.totalIsEstimate()) {
         outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
@@ -94,11 +101,23 @@ public final class SearchService {
     return parser(parsed, types).encodeResourceToString(bundle);
   }
 
-  private static void entry(Bundle bundle, Found f, String base, SearchEntryMode mode, boolean subsetted) {
+  /**
+   * Adds a found resource. One whose indexed copy cannot be parsed is left out and named in
+   * {@code unreadable} (reported in the outcome entry), so it never fails the whole page.
+   */
+  private static void entry(Bundle bundle, Found f, String base, SearchEntryMode mode, List<String> unreadable) {
     if (f.resource() == null) {
       return;
     }
-    Resource r = (Resource) Fhir.jsonParser().parseResource(f.resource().toString());
+    Resource r;
+    try {
+      r = (Resource) Fhir.jsonParser().parseResource(f.resource().toString());
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.warn("The indexed copy of {} cannot be served: {}", f.reference(), e.toString());
+      unreadable.add(f.reference() + " (" + mode.toCode() + ") cannot be served: its stored form cannot be read ("
+          + e.getMessage() + "); it was left out of this page");
+      return;
+    }
     BundleEntryComponent e = bundle.addEntry();
     e.setFullUrl((base == null ? "" : base + "/") + f.reference());
     e.setResource(r);

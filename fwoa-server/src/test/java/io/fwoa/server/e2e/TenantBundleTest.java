@@ -86,4 +86,34 @@ class TenantBundleTest {
       assertThat(Http.send("GET", base(tenantB) + "/Patient/" + id, tokenB, null, null).statusCode()).isEqualTo(404);
     }
   }
+
+  /**
+   * Batch entries follow the same rule, entry by entry: one of tenant B or of another host fails
+   * alone with 400, the caller's own absolute URL is applied to the caller's tenant.
+   */
+  @Test
+  void batchEntryUrlsOfAnotherTenantOrHostFailAlone() {
+    String id = "bhop-" + UUID.randomUUID().toString().substring(0, 8);
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    batch.addEntry().setResource(new Patient().setActive(true).setId(id)).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl(base(tenantB) + "/Patient/" + id);
+    batch.addEntry().setResource(new Patient().setActive(true).setId(id)).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl("http://elsewhere.example/Patient/" + id);
+    batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl(base(tenantB) + "/Patient/" + id);
+    batch.addEntry().setResource(new Patient().setActive(true).setId(id)).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl(base(tenantA) + "/Patient/" + id);
+
+    HttpResponse<String> r = Http.send("POST", base(tenantA), tokenA, "application/fhir+json", Fhir.toJson(batch));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Bundle response = Fhir.jsonParser().parseResource(Bundle.class, r.body());
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+        .containsExactly("400", "400", "400", "201");
+    assertThat(((OperationOutcome) response.getEntry().get(0).getResponse().getOutcome()).getIssueFirstRep()
+        .getDiagnostics()).contains("tenant '" + tenantB + "'");
+    assertThat(((OperationOutcome) response.getEntry().get(1).getResponse().getOutcome()).getIssueFirstRep()
+        .getDiagnostics()).contains("not this server's base");
+    assertThat(Http.send("GET", base(tenantA) + "/Patient/" + id, tokenA, null, null).statusCode()).isEqualTo(200);
+    assertThat(Http.send("GET", base(tenantB) + "/Patient/" + id, tokenB, null, null).statusCode()).isEqualTo(404);
+  }
 }

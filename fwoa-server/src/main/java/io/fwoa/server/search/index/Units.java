@@ -33,6 +33,10 @@ public final class Units {
   private record Factor(BigDecimal factor, String unit) {}
 
   private static final Map<String, Optional<Factor>> FACTORS = new ConcurrentHashMap<>();
+  private static final int MAX_CODE_LENGTH = 64;
+  private static final long MAX_NUMBER_PRODUCT = 500;
+  private static final int MAX_TERMS = 5;
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
   private static volatile UcumEssenceService service;
   private static volatile boolean unavailable;
 
@@ -50,10 +54,18 @@ public final class Units {
         FACTORS.put(code, f);
       }
     }
-    return f.map(x -> new Canonical(value.multiply(x.factor()).doubleValue(), x.unit())).orElse(null);
+    if (f.isEmpty()) {
+      return null;
+    }
+    // A product beyond double's range cannot be indexed or compared: such a value stays as written.
+    double converted = value.multiply(f.get().factor()).doubleValue();
+    return Double.isFinite(converted) ? new Canonical(converted, f.get().unit()) : null;
   }
 
   private static Factor factor(String code) {
+    if (!tractable(code)) {
+      return null;
+    }
     UcumEssenceService s = service();
     if (s == null) {
       return null;
@@ -67,6 +79,34 @@ public final class Units {
     } catch (UcumException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether UCUM may convert the code in bounded time: its decimal arithmetic slows down sharply
+   * with the size of the factor ({@code 10*50} takes 0.7 s, {@code 10*100} 4 s, {@code 10*1000}
+   * minutes, sixteen {@code mol} 3 s). Real units stay far below the bounds, annotations aside:
+   * at most {@value #MAX_TERMS} terms ({@code mL/min/{1.73_m2}} has 3) and a product of 1 + each
+   * number in the code of at most {@value #MAX_NUMBER_PRODUCT} ({@code 10*12/L} has 143).
+   */
+  static boolean tractable(String code) {
+    if (code.length() > MAX_CODE_LENGTH) {
+      return false;
+    }
+    String plain = code.replaceAll("\\{[^}]*}", "");
+    if (plain.chars().filter(c -> c == '.' || c == '/').count() >= MAX_TERMS) {
+      return false;
+    }
+    long product = 1;
+    for (java.util.regex.Matcher m = DIGITS.matcher(plain); m.find(); ) {
+      if (m.group().length() > 3) {
+        return false;
+      }
+      product *= 1 + Integer.parseInt(m.group());
+      if (product > MAX_NUMBER_PRODUCT) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static UcumEssenceService service() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.fhir.Decimals;
 import io.fwoa.server.search.index.DateRanges;
 import io.fwoa.server.search.index.Strings;
 import io.fwoa.server.search.index.Units;
@@ -247,7 +248,12 @@ final class Clauses {
 
   // ------------------------------------------------------------------ number, quantity
 
+  /** A number value, within the bounds resources have (so 10^n is never built for a huge n). */
   private static BigDecimal decimal(SearchParam p, String v) {
+    String problem = Decimals.problem(v);
+    if (problem != null) {
+      throw FhirException.badRequest("Search parameter '" + p.name() + "' needs a number within bounds: " + problem);
+    }
     try {
       return new BigDecimal(v);
     } catch (NumberFormatException e) {
@@ -329,7 +335,11 @@ final class Clauses {
     List<ObjectNode> must = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       SearchParam component = p.components().get(i).param();
-      must.add(value(component, null, parts.get(i), field + ".c" + i, false));
+      try {
+        must.add(value(component, null, parts.get(i), field + ".c" + i, false));
+      } catch (FhirException e) {
+        throw FhirException.badRequest("Search parameter '" + p.name() + "', part " + (i + 1) + ": " + e.getMessage());
+      }
     }
     return nested(field, all(must));
   }

@@ -46,6 +46,8 @@ public final class SearchEngine {
   /** Most resources _include/_revinclude add to one page. */
   public static final int MAX_INCLUDED = 1_000;
   private static final int ITERATE_DEPTH = 5;
+  /** Longer than any token this server hands out (a few sort values of bounded length). */
+  private static final int MAX_PAGE_TOKEN = 8192;
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -107,9 +109,10 @@ public final class SearchEngine {
       case ESTIMATE -> body.put("track_total_hits", 1000);
       case NONE -> body.put("track_total_hits", false);
     }
-    body.set("sort", sort(s.sort(), s.types().size() > 1));
+    ArrayNode sort = sort(s.sort(), s.types().size() > 1);
+    body.set("sort", sort);
     if (s.page() != null && !countOnly) {
-      body.set("search_after", decodePage(s.page()));
+      body.set("search_after", decodePage(s.page(), sort.size()));
     }
     SearchResponse<ObjectNode> response = index.search(aliases(s.types()), body);
     List<Found> matches = new ArrayList<>();
@@ -425,13 +428,24 @@ public final class SearchEngine {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(a.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ArrayNode decodePage(String token) {
+  /**
+   * The sort values a page token holds: one per sort key of the search (a token of another
+   * search, or a forged one, is refused), each a string of bounded length, an integer or a finite
+   * number.
+   */
+  private static ArrayNode decodePage(String token, int sortKeys) {
     try {
+      if (token.length() > MAX_PAGE_TOKEN) {
+        throw new InvalidPageTokenException("Invalid _page token: too long");
+      }
       JsonNode n = MAPPER.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
-      if (n instanceof ArrayNode a && !a.isEmpty()) {
+      if (n instanceof ArrayNode a && a.size() == sortKeys) {
         for (JsonNode v : a) {
-          if (v.isContainerNode()) {
-            throw new InvalidPageTokenException("Invalid _page token");
+          boolean valid = v.isTextual() || v.isNull() || v.isBoolean() || v.canConvertToLong()
+              || (v.isFloatingPointNumber() && Double.isFinite(v.doubleValue()));
+          if (!valid) {
+            throw new InvalidPageTokenException("Invalid _page token '" + token + "': use the links of the search "
+                + "Bundle");
           }
         }
         return a;

@@ -26,6 +26,16 @@ public final class SearchParser {
 
   public static final int DEFAULT_COUNT = 20;
   public static final int MAX_COUNT = 1000;
+  /**
+   * Values in one search: parameters and their comma-separated alternatives together (each is a
+   * clause; OpenSearch refuses queries of more than 1,024).
+   */
+  public static final int MAX_VALUES = 1000;
+  /** Characters in one value (one alternative). */
+  public static final int MAX_VALUE_LENGTH = 4096;
+  /** _include and _revinclude parameters together (each runs queries, up to 5 times with :iterate). */
+  public static final int MAX_INCLUDES = 20;
+  public static final int MAX_SORT_KEYS = 10;
 
   /** Parameters that steer the response and are not criteria. */
   private static final Set<String> IGNORED = Set.of("_format", "_pretty");
@@ -34,6 +44,7 @@ public final class SearchParser {
 
   private final boolean strict;
   private final List<String> warnings = new ArrayList<>();
+  private int values;
 
   private SearchParser(boolean strict) {
     this.strict = strict;
@@ -60,6 +71,10 @@ public final class SearchParser {
     List<Include> revIncludes = new ArrayList<>();
     String page = null;
     List<Map.Entry<String, String>> query = new ArrayList<>();
+    if (parameters.size() > MAX_VALUES) {
+      throw FhirException.badRequest("A search may have at most " + MAX_VALUES + " parameters; this one has "
+          + parameters.size());
+    }
     for (Map.Entry<String, String> p : parameters) {
       String name = p.getKey();
       String value = p.getValue() == null ? "" : p.getValue();
@@ -89,6 +104,13 @@ public final class SearchParser {
           }
         }
       }
+    }
+    if (includes.size() + revIncludes.size() > MAX_INCLUDES) {
+      throw FhirException.badRequest("A search may have at most " + MAX_INCLUDES + " _include and _revinclude "
+          + "parameters together; this one has " + (includes.size() + revIncludes.size()));
+    }
+    if (sort.size() > MAX_SORT_KEYS) {
+      throw FhirException.badRequest("_sort: at most " + MAX_SORT_KEYS + " keys, got " + sort.size());
     }
     return new ParsedSearch(List.copyOf(types), criteria, sort, count, total, summary, elements, includes,
         revIncludes, page, List.copyOf(warnings), query);
@@ -159,7 +181,24 @@ public final class SearchParser {
     if (value.isEmpty()) {
       throw FhirException.badRequest("Search parameter '" + name + "' has no value");
     }
-    return new Criterion(name, param, modifier, Escapes.split(value, ','), null, List.of(), null);
+    return new Criterion(name, param, modifier, alternatives(name, value), null, List.of(), null);
+  }
+
+  /** The comma-separated alternatives of a value, counted against the search's bounds. */
+  private List<String> alternatives(String name, String value) {
+    List<String> alternatives = Escapes.split(value, ',');
+    values += alternatives.size();
+    if (values > MAX_VALUES) {
+      throw FhirException.badRequest("A search may have at most " + MAX_VALUES + " values (parameters and their "
+          + "comma-separated alternatives together); '" + name + "' brings this one to " + values);
+    }
+    for (String a : alternatives) {
+      if (a.length() > MAX_VALUE_LENGTH) {
+        throw FhirException.badRequest("Search parameter '" + name + "': a value may have at most "
+            + MAX_VALUE_LENGTH + " characters (got " + a.length() + ")");
+      }
+    }
+    return alternatives;
   }
 
   /** _has:Type:refParam:param=value (param may be another _has: or a chain). */
