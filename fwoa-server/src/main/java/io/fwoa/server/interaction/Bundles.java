@@ -3,7 +3,6 @@ package io.fwoa.server.interaction;
 import io.fwoa.server.api.FhirException;
 import io.fwoa.server.api.OperationOutcomes;
 import io.fwoa.server.auth.Interaction;
-import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.storage.HistoryPage;
 import io.fwoa.server.storage.StoredVersion;
 import java.util.Date;
@@ -13,7 +12,6 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.Resource;
 
 /** Batch and transaction processing, and history bundles. */
 public final class Bundles {
@@ -102,13 +100,9 @@ public final class Bundles {
    */
   private void resource(StoredVersion v, BundleEntryComponent entry) {
     try {
-      entry.setResource((Resource) Fhir.jsonParser().parseResource(interactions.binaries().present(v, false)));
+      entry.setResource(StoredJson.parse(v, interactions.binaries().present(v, false)));
     } catch (FhirException e) {
       entry.getResponse().setOutcome(OperationOutcomes.outcome(IssueSeverity.ERROR, e.issueType(), e.getMessage()));
-    } catch (RuntimeException | StackOverflowError e) {
-      FhirException unreadable = StoredJson.unreadable(v, e.toString());
-      entry.getResponse().setOutcome(OperationOutcomes.outcome(IssueSeverity.ERROR, unreadable.issueType(),
-          unreadable.getMessage()));
     }
   }
 }

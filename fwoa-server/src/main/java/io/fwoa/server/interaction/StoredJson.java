@@ -1,9 +1,11 @@
 package io.fwoa.server.interaction;
 
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.fhir.JsonCheck;
 import io.fwoa.server.storage.StoredVersion;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,20 @@ public final class StoredJson {
       throw unreadable(v, problem.toString());
     }
     return json;
+  }
+
+  /**
+   * The JSON served for a stored version, parsed for a bundle entry.
+   *
+   * @throws FhirException 409 when HAPI cannot parse it (possible only for a document written
+   *     around the API)
+   */
+  static Resource parse(StoredVersion v, String json) {
+    try {
+      return (Resource) Fhir.jsonParser().parseResource(json);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw unreadable(v, e.toString());
+    }
   }
 
   /** The failure to serve a stored version (logged: it needs an operator or a client's repair). */

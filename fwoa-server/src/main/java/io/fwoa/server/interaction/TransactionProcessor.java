@@ -1,6 +1,7 @@
 package io.fwoa.server.interaction;
 
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.api.OperationOutcomes;
 import io.fwoa.server.auth.Interaction;
 import io.fwoa.server.conditional.IdentifierToken;
 import io.fwoa.server.conditional.SearchCriteria;
@@ -26,6 +27,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -561,7 +563,16 @@ final class TransactionProcessor {
         response.setEtag("W/\"" + v.versionId() + "\"");
         response.setLastModified(java.util.Date.from(v.lastUpdated()));
         if (e.json != null && (representation || e.method == HTTPVerb.GET)) {
-          entry.setResource((Resource) Fhir.jsonParser().parseResource(e.json));
+          try {
+            entry.setResource(StoredJson.parse(v, e.json));
+          } catch (FhirException unreadable) {
+            // Written around the API: this entry says so, the transaction's writes stand.
+            if (e.method == HTTPVerb.GET) {
+              response.setStatus(Responses.statusLine(unreadable.status()));
+            }
+            response.setOutcome(OperationOutcomes.outcome(IssueSeverity.ERROR, unreadable.issueType(),
+                unreadable.getMessage()));
+          }
         }
       }
     }

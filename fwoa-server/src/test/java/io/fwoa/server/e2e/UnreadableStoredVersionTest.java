@@ -180,6 +180,15 @@ class UnreadableStoredVersionTest {
     assertThat(entries.get(0).path("response").path("outcome").path("issue").get(0).path("diagnostics").asText())
         .contains("GET Patient/" + id).contains("failed unexpectedly");
     assertThat(entries.get(1).path("resource").path("id").asText()).isEqualTo(good);
+
+    // In a transaction the same read is that entry's 409; the transaction itself stands.
+    HttpResponse<String> tx = Http.send("POST", base, token, JSON,
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":" + reads + "}");
+    assertThat(tx.statusCode()).as(tx.body()).isEqualTo(200);
+    JsonNode txEntries = json(tx.body()).path("entry");
+    assertThat(statuses(txEntries)).containsExactly("409", "200");
+    assertThat(txEntries.get(0).path("response").path("outcome").path("issue").get(0).path("diagnostics").asText())
+        .contains("Patient/" + id).contains("cannot be served");
   }
 
   @Test
