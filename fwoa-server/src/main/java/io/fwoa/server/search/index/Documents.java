@@ -13,7 +13,6 @@ import io.fwoa.server.search.params.SearchParams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,20 +35,40 @@ import org.slf4j.LoggerFactory;
  *   "present": [names of parameters with a value],
  *   "p": { "&lt;name&gt;": values },  "ft": { "text", "content" },  "resource": {...} }
  * </pre>
+ *
+ * <p>Building is linear in the resource's size (distinct values are collected in hash sets) and
+ * bounded, since clients choose what resources hold:
+ *
+ * <ul>
+ *   <li>a parameter indexes at most {@value #MAX_VALUES} distinct values per resource, the first in
+ *       document order, and a composite parameter at most {@value #MAX_COMBINATIONS} combinations;
+ *   <li>{@code _text} and {@code _content} index at most the first {@value #MAX_TEXT} characters of
+ *       the narrative's text and of the resource's strings.
+ * </ul>
+ *
+ * Values beyond are not indexed: a search by them does not find the resource. This is logged at
+ * WARN with the resource's id, once per resource type and parameter.
  */
 public final class Documents {
+
+  /** Most distinct values a parameter indexes per resource. */
+  public static final int MAX_VALUES = 1_000;
+  /** Most combinations a composite parameter indexes per resource. */
+  public static final int MAX_COMBINATIONS = 200;
+  /** Most characters {@code _text} and {@code _content} each index per resource (64 Ki). */
+  public static final int MAX_TEXT = 65_536;
 
   private static final Logger LOG = LoggerFactory.getLogger(Documents.class);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** Most combinations a composite parameter indexes per resource. */
-  private static final int MAX_COMBINATIONS = 200;
   private static final Pattern TAGS = Pattern.compile("<[^>]*>");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
   private final Map<String, ExpressionNode> parsed = new ConcurrentHashMap<>();
   private final Map<String, List<String>> branches = new ConcurrentHashMap<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
+  private final Set<String> bounded = ConcurrentHashMap.newKeySet();
+  private final Map<String, List<String>> bases = new ConcurrentHashMap<>();
 
   /**
    * @param resourceJson the resource as stored (FHIR JSON)
@@ -61,9 +80,9 @@ public final class Documents {
     ArrayNode present = doc.putArray("present");
     for (SearchParam sp : SearchParams.of(type).values()) {
       JsonNode values = switch (sp.name()) {
-        case "_id" -> merge(List.of(token(id)));
+        case "_id" -> idValue(id);
         case "_text", "_content" -> null;
-        default -> sp.isComposite() ? composite(resource, sp) : plain(resource, sp);
+        default -> sp.isComposite() ? composite(resource, type, id, sp) : plain(resource, type, id, sp);
       };
       if (values != null && !values.isEmpty()) {
         p.set(sp.name(), values);
@@ -73,13 +92,21 @@ public final class Documents {
     ObjectNode ft = doc.putObject("ft");
     if (resource instanceof DomainResource dr && dr.hasText() && dr.getText().hasDiv()) {
       String xhtml = Fhir.context().newXmlParser().setPrettyPrint(false).encodeToString(dr.getText().getDiv());
-      ft.put("text", SPACES.matcher(TAGS.matcher(xhtml).replaceAll(" ")).replaceAll(" ").trim());
+      String text = SPACES.matcher(TAGS.matcher(xhtml).replaceAll(" ")).replaceAll(" ").trim();
+      if (text.length() > MAX_TEXT) {
+        text = Strings.cut(text, MAX_TEXT).trim();
+        bounded(type, id, "_text", "has more than " + MAX_TEXT + " characters of narrative text");
+      }
+      ft.put("text", text);
     }
     try {
       JsonNode tree = MAPPER.readTree(resourceJson);
-      StringBuilder content = new StringBuilder();
+      Text content = new Text();
       collectText(tree, "", content);
-      ft.put("content", content.toString().trim());
+      if (content.truncated) {
+        bounded(type, id, "_content", "has more than " + MAX_TEXT + " characters of text");
+      }
+      ft.put("content", content.toString());
       doc.set("resource", tree);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("The stored resource is not JSON", e);
@@ -102,60 +129,135 @@ public final class Documents {
     return doc;
   }
 
-  private JsonNode plain(Resource resource, SearchParam sp) {
-    List<ObjectNode> shapes = new ArrayList<>();
+  private static ObjectNode idValue(String id) {
+    ObjectNode n = F.objectNode();
+    n.putArray("code").add(id);
+    return n;
+  }
+
+  private JsonNode plain(Resource resource, String type, String id, SearchParam sp) {
+    DistinctValues<ObjectNode> shapes = new DistinctValues<>(MAX_VALUES);
+    collect:
     for (Base v : evaluate(resource, resource, sp.resourceType() + ":" + sp.name(), sp.expression())) {
-      shapes.addAll(Values.shapes(sp.type(), v));
+      for (ObjectNode shape : Values.shapes(sp.type(), v)) {
+        if (!shapes.add(shape)) {
+          break collect;
+        }
+      }
     }
     if (shapes.isEmpty()) {
       return null;
     }
+    boolean dropped = shapes.overflowed();
+    JsonNode out;
     if (sp.type() == ParamType.QUANTITY) {
       ArrayNode nested = F.arrayNode();
-      new LinkedHashSet<>(shapes).forEach(nested::add);
-      return nested;
+      shapes.values().forEach(nested::add);
+      out = nested;
+    } else {
+      MergedValues merged = new MergedValues(MAX_VALUES);
+      shapes.values().forEach(merged::add);
+      dropped |= merged.overflowed();
+      out = merged.toJson();
     }
-    return merge(shapes);
+    if (dropped) {
+      bounded(type, id, sp.name(), "has more than " + MAX_VALUES + " distinct values");
+    }
+    return out;
   }
 
   /** One nested object per combination of part values, per value of the composite's base. */
-  private JsonNode composite(Resource resource, SearchParam sp) {
-    ArrayNode out = F.arrayNode();
-    Set<JsonNode> seen = new LinkedHashSet<>();
-    for (String base : sp.components().get(0).relative().keySet()) {
-      for (Base focus : evaluate(resource, resource, sp.resourceType() + ":" + sp.name() + ":base", base)) {
-        List<List<ObjectNode>> parts = new ArrayList<>();
-        for (SearchParam.Component c : sp.components()) {
+  private JsonNode composite(Resource resource, String type, String id, SearchParam sp) {
+    String what = sp.resourceType() + ":" + sp.name();
+    List<SearchParam.Component> components = sp.components();
+    List<String> partWhat = components.stream().map(c -> what + ":" + c.param().name()).toList();
+    DistinctValues<ObjectNode> combinations = new DistinctValues<>(MAX_COMBINATIONS);
+    boolean dropped = false;
+    collect:
+    for (String base : bases.computeIfAbsent(what, w -> bases(sp))) {
+      for (Base focus : evaluate(resource, resource, what + ":base", base)) {
+        List<List<ObjectNode>> parts = new ArrayList<>(components.size());
+        for (int i = 0; i < components.size(); i++) {
+          SearchParam.Component c = components.get(i);
           String relative = c.relative().get(base);
-          List<ObjectNode> values = new ArrayList<>();
+          DistinctValues<ObjectNode> values = new DistinctValues<>(MAX_VALUES);
           if (relative != null) {
-            for (Base v : evaluate(resource, focus, sp.resourceType() + ":" + sp.name() + ":" + c.param().name(),
-                relative)) {
-              values.addAll(Values.shapes(c.param().type(), v));
+            part:
+            for (Base v : evaluate(resource, focus, partWhat.get(i), relative)) {
+              for (ObjectNode shape : Values.shapes(c.param().type(), v)) {
+                if (!values.add(shape)) {
+                  break part;
+                }
+              }
             }
           }
-          parts.add(values);
+          dropped |= values.overflowed();
+          if (values.isEmpty()) {
+            parts = null; // no combination without a value for every part
+            break;
+          }
+          parts.add(new ArrayList<>(values.values()));
         }
-        combine(parts, 0, F.objectNode(), seen);
+        if (parts != null && !combine(parts, 0, F.objectNode(), combinations)) {
+          break collect;
+        }
       }
     }
-    seen.forEach(out::add);
-    return out.isEmpty() ? null : out;
+    if (dropped || combinations.overflowed()) {
+      bounded(type, id, sp.name(), "has more than " + MAX_COMBINATIONS + " combinations or " + MAX_VALUES
+          + " distinct part values");
+    }
+    if (combinations.isEmpty()) {
+      return null;
+    }
+    ArrayNode out = F.arrayNode();
+    combinations.values().forEach(out::add);
+    return out;
   }
 
-  private static void combine(List<List<ObjectNode>> parts, int index, ObjectNode current, Set<JsonNode> out) {
-    if (out.size() >= MAX_COMBINATIONS) {
-      return;
+  /**
+   * A composite's bases in the order its expression lists them (the components' maps have no fixed
+   * order), so that documents, and which combinations fit in the bound, do not change from run to
+   * run.
+   */
+  private List<String> bases(SearchParam sp) {
+    Set<String> keys = sp.components().get(0).relative().keySet();
+    List<String> out = new ArrayList<>();
+    for (String branch : SearchParams.split(sp.expression())) {
+      String b = branch.trim();
+      if (keys.contains(b) && !out.contains(b)) {
+        out.add(b);
+      }
     }
+    keys.stream().filter(k -> !out.contains(k)).sorted().forEach(out::add);
+    return out;
+  }
+
+  /**
+   * Adds every combination of one value per part. The parts hold distinct values and none is
+   * empty, so every combination reached is new for this focus and the work stays within the bound.
+   *
+   * @return false once a combination had to be dropped
+   */
+  private static boolean combine(List<List<ObjectNode>> parts, int index, ObjectNode current,
+      DistinctValues<ObjectNode> out) {
     if (index == parts.size()) {
-      out.add(current.deepCopy());
-      return;
+      return out.add(current.deepCopy());
     }
     for (ObjectNode v : parts.get(index)) {
       current.set("c" + index, v);
-      combine(parts, index + 1, current, out);
+      if (!combine(parts, index + 1, current, out)) {
+        return false;
+      }
     }
-    current.remove("c" + index);
+    return true;
+  }
+
+  private void bounded(String type, String id, String param, String what) {
+    if (bounded.add(type + ":" + param)) {
+      LOG.warn("{}/{}: search parameter {} {}; the rest is not indexed, so searches by it do not find the "
+          + "resource (logged once per type and parameter)", type, id, param, what);
+    }
   }
 
   /**
@@ -184,57 +286,58 @@ public final class Documents {
     }
   }
 
-  private static ObjectNode token(String code) {
-    ObjectNode n = F.objectNode();
-    n.put("code", code);
-    return n;
-  }
+  /** Text for _content, at most {@link #MAX_TEXT} characters. */
+  private static final class Text {
+    private final StringBuilder out = new StringBuilder();
+    private boolean truncated;
 
-  /** Shapes merged field by field into arrays of distinct values. */
-  private static ObjectNode merge(List<ObjectNode> shapes) {
-    ObjectNode merged = F.objectNode();
-    for (ObjectNode s : shapes) {
-      Iterator<Map.Entry<String, JsonNode>> fields = s.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
-        if (f.getValue().isObject() && !f.getKey().equals("r")) {
-          ObjectNode inner = merged.has(f.getKey()) ? (ObjectNode) merged.get(f.getKey()) : merged.putObject(f.getKey());
-          ObjectNode m = merge(List.of((ObjectNode) f.getValue()));
-          m.fields().forEachRemaining(e -> e.getValue().forEach(x -> addDistinct(inner.withArrayProperty(e.getKey()), x)));
-          continue;
-        }
-        ArrayNode target = merged.withArrayProperty(f.getKey());
-        if (f.getValue().isArray()) {
-          f.getValue().forEach(x -> addDistinct(target, x));
-        } else {
-          addDistinct(target, f.getValue());
-        }
+    /** @return false once full */
+    boolean add(String s) {
+      if (s.isEmpty()) {
+        return true;
       }
-    }
-    return merged;
-  }
-
-  private static void addDistinct(ArrayNode array, JsonNode value) {
-    for (JsonNode existing : array) {
-      if (existing.equals(value)) {
-        return;
+      if (out.length() + s.length() > MAX_TEXT) {
+        out.append(Strings.cut(s, Math.max(0, MAX_TEXT - out.length())));
+        truncated = true;
+        return false;
       }
+      out.append(s).append(' ');
+      return true;
     }
-    array.add(value);
+
+    @Override
+    public String toString() {
+      return Strings.cut(out.toString(), MAX_TEXT).trim();
+    }
   }
 
-  /** Every string in the resource, for _content (ids, references, URLs and the narrative left out). */
-  private static void collectText(JsonNode node, String name, StringBuilder out) {
+  /**
+   * Every string in the resource, for _content (ids, references, URLs and the narrative left out),
+   * until the text is full.
+   *
+   * @return false once full
+   */
+  private static boolean collectText(JsonNode node, String name, Text out) {
     if (node.isTextual()) {
       if (!name.equals("reference") && !name.equals("id") && !name.equals("system") && !name.equals("url")
           && !name.equals("div") && !name.equals("resourceType") && !name.equals("lastUpdated")
           && !name.equals("versionId")) {
-        out.append(node.asText()).append(' ');
+        return out.add(node.asText());
       }
     } else if (node.isArray()) {
-      node.forEach(x -> collectText(x, name, out));
+      for (JsonNode x : node) {
+        if (!collectText(x, name, out)) {
+          return false;
+        }
+      }
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> collectText(e.getValue(), e.getKey(), out));
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!collectText(e.getValue(), e.getKey(), out)) {
+          return false;
+        }
+      }
     }
+    return true;
   }
 }

@@ -23,6 +23,18 @@ public final class Strings {
   }
 
   public static String truncate(String s) {
-    return s.length() <= MAX_KEYWORD ? s : s.substring(0, MAX_KEYWORD);
+    return cut(s, MAX_KEYWORD);
+  }
+
+  /**
+   * The first {@code max} chars of a string, one fewer if the cut would split a surrogate pair (a
+   * lone surrogate is not valid Unicode: JSON writers refuse it).
+   */
+  public static String cut(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
   }
 }
