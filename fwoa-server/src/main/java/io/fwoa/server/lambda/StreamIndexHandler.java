@@ -11,12 +11,15 @@ import io.fwoa.server.config.ServerFactory;
 import io.fwoa.server.search.stream.StreamIndexer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The DynamoDB stream to search index Lambda that FhirSearch wires to the resource table (batch
  * item failures reported; the event source mapping retries from the first failed record and
- * finally sends the batch to the dead-letter queue). fwoa:run calls the same handler after each
- * write, with the records the table would have streamed.
+ * finally sends the batch to the dead-letter queue). Records it has no time left for (within
+ * {@link StreamIndexer#STOP_MILLIS} of the function's timeout) are reported as failures too.
+ * fwoa:run calls the same handler after each write, with the records the table would have
+ * streamed, and no context (no time limit).
  */
 public class StreamIndexHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -41,7 +44,9 @@ public class StreamIndexHandler implements RequestHandler<DynamodbEvent, Streams
       return new StreamsEventResponse(new ArrayList<>());
     }
     List<BatchItemFailure> failures = new ArrayList<>();
-    for (String sequenceNumber : indexer.index(event.getRecords())) {
+    // Stops short of the function's timeout: what is not indexed by then is retried, not lost.
+    LongSupplier remainingMillis = context == null ? null : () -> context.getRemainingTimeInMillis();
+    for (String sequenceNumber : indexer.index(event.getRecords(), remainingMillis)) {
       failures.add(new BatchItemFailure(sequenceNumber));
     }
     return new StreamsEventResponse(failures);

@@ -1,5 +1,10 @@
 package io.fwoa.server.search.stream;
 
+import static io.fwoa.server.search.stream.StreamRecords.event;
+import static io.fwoa.server.search.stream.StreamRecords.failures;
+import static io.fwoa.server.search.stream.StreamRecords.n;
+import static io.fwoa.server.search.stream.StreamRecords.patient;
+import static io.fwoa.server.search.stream.StreamRecords.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,17 +12,13 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fwoa.server.lambda.StreamIndexHandler;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.local.LocalSearch;
-import io.fwoa.server.search.SearchService;
 import io.fwoa.server.search.opensearch.SearchUnavailableException;
 import io.fwoa.server.support.Http;
 import io.fwoa.server.support.LocalStack;
-import io.fwoa.server.support.SearchClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -27,7 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,19 +46,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StreamIndexHandlerTest {
 
   private LocalFhirServer server;
-  /** A tenant of its own: these documents share the Patient index with other tests. */
+  private StreamRecords records;
   private String tenant;
-  private int sequence;
 
   @BeforeEach
   void setUp(LocalFhirServer server) {
     this.server = server;
-    this.tenant = "stream-" + UUID.randomUUID();
+    this.records = new StreamRecords(server);
+    this.tenant = records.tenant;
   }
 
   private StreamIndexHandler handler(boolean hardDelete) {
     return new StreamIndexHandler(new StreamIndexer(server.searchIndex(), hardDelete, true, null,
-        new long[] {50, 100, 200}));
+        StreamIndexer.MAX_BULK_BYTES, null, attempt -> { }));
   }
 
   // ------------------------------------------------------------------ ordering and idempotency
@@ -179,28 +181,41 @@ class StreamIndexHandlerTest {
   }
 
   @Test
-  void rejectedWritesAreRetriedThenReportedAsBatchItemFailures() throws Exception {
-    StreamIndexHandler h = handler(false);
+  void rejectedWritesAreRetriedThenReportedAsBatchItemFailures() {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger pauses = new AtomicInteger();
+    AtomicBoolean unblockOnPause = new AtomicBoolean();
+    // The index refuses writes (as a full disk does: 429) until the indexer pauses before
+    // retrying; then it accepts them again.
+    StreamIndexHandler h = new StreamIndexHandler(new StreamIndexer(server.searchIndex(), false, true, null,
+        StreamIndexer.MAX_BULK_BYTES, (ops, refresh) -> {
+          requests.incrementAndGet();
+          return server.searchIndex().bulk(ops, refresh);
+        }, attempt -> {
+          pauses.incrementAndGet();
+          if (unblockOnPause.getAndSet(false)) {
+            block(false);
+          }
+        }));
     h.handleRequest(event(insert(version("p12", 1, "AVAILABLE", patient("p12", "Before")))), null);
-    // The index refuses writes (as a full disk does: 429), then accepts them again.
+    requests.set(0);
     block(true);
-    Thread unblock = new Thread(() -> {
-      try {
-        Thread.sleep(120);
-        block(false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    unblock.start();
-    StreamsEventResponse r = h.handleRequest(event(modify(version("p12", 2, "AVAILABLE", patient("p12", "After")))),
-        null);
-    unblock.join();
+    unblockOnPause.set(true);
+    StreamsEventResponse r;
+    try {
+      r = h.handleRequest(event(modify(version("p12", 2, "AVAILABLE", patient("p12", "After")))), null);
+    } finally {
+      block(false);
+    }
     assertThat(failures(r)).isEmpty();
+    assertThat(requests.get()).as("the refused request and its retry").isEqualTo(2);
+    assertThat(pauses.get()).isEqualTo(1);
     assertThat(family("p12")).isEqualTo("After");
 
     // Still refusing after every retry: the records come back for the event source mapping to
     // retry and, in the end, to send to the dead-letter queue.
+    requests.set(0);
+    pauses.set(0);
     block(true);
     try {
       DynamodbStreamRecord a = modify(version("p12", 3, "AVAILABLE", patient("p12", "Third")));
@@ -208,6 +223,8 @@ class StreamIndexHandlerTest {
       r = h.handleRequest(event(a, b), null);
       assertThat(failures(r)).containsExactlyInAnyOrder(a.getDynamodb().getSequenceNumber(),
           b.getDynamodb().getSequenceNumber());
+      assertThat(requests.get()).as("every attempt").isEqualTo(4);
+      assertThat(pauses.get()).isEqualTo(3);
     } finally {
       block(false);
     }
@@ -234,115 +251,38 @@ class StreamIndexHandlerTest {
   }
 
   private List<String> searchFamilies(String family) {
-    SearchService search = new SearchService(server::searchIndex);
-    String json = search.search(List.of("Patient"), List.of(Map.entry("family", family)), true, tenant, "/Patient",
-        null, t -> { });
     List<String> out = new ArrayList<>();
-    for (JsonNode e : read(json).path("entry")) {
-      out.add(e.path("resource").path("name").get(0).path("family").asText());
+    for (String id : records.search("family", family)) {
+      out.add(records.family(id));
     }
     return out;
   }
 
   private JsonNode doc(String id) {
-    return read(Http.send("GET", server.searchEndpoint() + "/fwoa-patient/_doc/" + tenant + "%7C" + id, null, null,
-        null).body());
+    return records.doc(id);
   }
 
   private boolean exists(String id) {
-    return doc(id).path("found").asBoolean();
+    return records.exists(id);
   }
 
   private String family(String id) {
-    return doc(id).path("_source").path("resource").path("name").get(0).path("family").asText();
+    return records.family(id);
   }
 
-  private static JsonNode read(String json) {
-    try {
-      return SearchClient.JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String patient(String id, String family) {
-    return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\"},\"name\":[{\"family\":\""
-        + family + "\"}]}";
-  }
-
-  /** A resource version item as fwoa's store writes it (see storage.dynamo's package documentation). */
   private Map<String, AttributeValue> version(String id, long vid, String status, String json) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("id", s(tenant + "|Patient/" + id));
-    item.put("vid", n(vid));
-    item.put("resourceType", s("Patient"));
-    item.put("logicalId", s(id));
-    item.put("tenant", s(tenant));
-    item.put("documentStatus", s(status));
-    item.put("lastUpdated", s("2024-05-0" + Math.min(vid, 9) + "T10:00:00.000Z"));
-    item.put("method", s(json == null ? "DELETE" : "PUT"));
-    if (json != null) {
-      item.put("resource", s(json));
-    }
-    if (!status.equals("PENDING")) {
-      item.put("typeHistory", s(tenant + "|Patient"));
-      item.put("systemHistory", s(tenant));
-    }
-    return item;
+    return records.version(id, vid, status, json);
   }
 
   private DynamodbStreamRecord insert(Map<String, AttributeValue> image) {
-    return record("INSERT", image, null);
+    return records.insert(image);
   }
 
   private DynamodbStreamRecord modify(Map<String, AttributeValue> image) {
-    return record("MODIFY", image, null);
+    return records.modify(image);
   }
 
   private DynamodbStreamRecord remove(Map<String, AttributeValue> oldImage) {
-    return record("REMOVE", null, oldImage);
-  }
-
-  private DynamodbStreamRecord record(String eventName, Map<String, AttributeValue> newImage,
-      Map<String, AttributeValue> oldImage) {
-    Map<String, AttributeValue> source = newImage != null ? newImage : oldImage;
-    StreamRecord s = new StreamRecord();
-    s.setKeys(Map.of("id", source.get("id"), "vid", source.get("vid")));
-    s.setNewImage(newImage);
-    s.setOldImage(oldImage);
-    s.setSequenceNumber(String.format("%021d", ++sequence));
-    s.setSizeBytes(512L);
-    s.setStreamViewType(StreamViewType.NEW_AND_OLD_IMAGES);
-    DynamodbStreamRecord r = new DynamodbStreamRecord();
-    r.setEventID(UUID.randomUUID().toString());
-    r.setEventName(eventName);
-    r.setEventVersion("1.1");
-    r.setEventSource("aws:dynamodb");
-    r.setAwsRegion("us-east-1");
-    r.setEventSourceARN("arn:aws:dynamodb:us-east-1:123456789012:table/resource-db-dev/stream/2024-05-01T00:00:00.000");
-    r.setDynamodb(s);
-    return r;
-  }
-
-  private static DynamodbEvent event(DynamodbStreamRecord... records) {
-    DynamodbEvent e = new DynamodbEvent();
-    e.setRecords(List.of(records));
-    return e;
-  }
-
-  private static List<String> failures(StreamsEventResponse r) {
-    return r.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
-  }
-
-  private static AttributeValue s(String v) {
-    AttributeValue a = new AttributeValue();
-    a.setS(v);
-    return a;
-  }
-
-  private static AttributeValue n(long v) {
-    AttributeValue a = new AttributeValue();
-    a.setN(Long.toString(v));
-    return a;
+    return records.remove(oldImage);
   }
 }
