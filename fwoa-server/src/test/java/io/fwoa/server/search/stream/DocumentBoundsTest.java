@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fwoa.server.bench.DocumentBuildBench;
 import io.fwoa.server.lambda.StreamIndexHandler;
 import io.fwoa.server.local.LocalFhirServer;
-import io.fwoa.server.search.index.DocumentBuildTiming;
 import io.fwoa.server.search.index.Documents;
 import io.fwoa.server.support.LocalStack;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class DocumentBoundsTest {
   @Test
   void aPatientWith200000NamesIsIndexedWithItsFirst1000() {
     // 4.4 MB, under the API's 6 MB request limit. Building its document used to take 20 minutes.
-    String json = DocumentBuildTiming.patient("many", 200_000);
+    String json = DocumentBuildBench.patient("many", 200_000);
     // A guard against a hang, not a speed target.
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> index("Patient", "many", json));
     JsonNode p = records.doc("many").path("_source").path("p");

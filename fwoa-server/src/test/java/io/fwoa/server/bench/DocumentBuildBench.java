@@ -1,19 +1,18 @@
-package io.fwoa.server.search.index;
+package io.fwoa.server.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fwoa.server.search.index.Documents;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 
 /**
- * Times building the search document of a Patient with many names (not a test: run by hand).
- * Usage: {@code DocumentBuildTiming [names] [runs]}, default 200,000 names, 5 runs; from
- * fwoa-server after {@code test-compile}: {@code java -cp target/test-classes:target/classes:<test
- * classpath> io.fwoa.server.search.index.DocumentBuildTiming}.
+ * Times building the search document of a Patient with many names: {@code bench/document-build.sh
+ * [names] [runs]}, default 200,000 names (4.4 MB of JSON), 5 runs.
  */
-public final class DocumentBuildTiming {
+public final class DocumentBuildBench {
 
-  private DocumentBuildTiming() {}
+  private DocumentBuildBench() {}
 
   /** A Patient with {@code names} distinct family names (about 22 bytes of JSON each). */
   public static String patient(String id, int names) {
@@ -29,7 +28,7 @@ public final class DocumentBuildTiming {
     int names = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String json = patient("timing", names);
-    System.out.printf("Patient with %,d names: %,d bytes of JSON%n", names, json.length());
+    System.out.printf("document-build Patient with %,d names: %,d bytes of JSON%n", names, json.length());
     Documents documents = new Documents();
     // The machine is shared: the thread's CPU time says more than the wall-clock time.
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -40,7 +39,7 @@ public final class DocumentBuildTiming {
       ObjectNode doc = documents.build(null, "Patient", "timing", 1, Instant.now(), json);
       long cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000;
       long millis = (System.nanoTime() - start) / 1_000_000;
-      System.out.printf("run %d: %,d ms (thread CPU %,d ms, GC %,d ms), %,d family values indexed%n", run, millis,
+      System.out.printf("document-build run %d: %,d ms (thread CPU %,d ms, GC %,d ms), %,d family values indexed%n", run, millis,
           cpu, gcMillis() - gcStart, doc.path("p").path("family").path("n").size());
     }
   }
