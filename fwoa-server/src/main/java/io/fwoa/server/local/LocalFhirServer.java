@@ -1,5 +1,9 @@
 package io.fwoa.server.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
@@ -20,6 +24,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,18 +50,37 @@ public final class LocalFhirServer implements AutoCloseable {
    * @param extraEnvironment further server settings (e.g. ENABLE_MULTI_TENANCY, MAX_BUNDLE_ENTRIES)
    */
   public record Options(Path dataDirectory, int port, Path cacheDirectory, boolean clean,
-      Map<String, String> extraEnvironment, LocalLog log) {
+      Map<String, String> extraEnvironment, LocalLog log, UnaryOperator<StreamHandler> streamHandler) {
 
     public Options {
       extraEnvironment = extraEnvironment == null ? Map.of() : Map.copyOf(extraEnvironment);
       log = log == null ? LocalLog.SILENT : log;
       cacheDirectory = cacheDirectory == null ? NpmPackages.defaultCacheDirectory() : cacheDirectory;
+      streamHandler = streamHandler == null ? UnaryOperator.identity() : streamHandler;
+    }
+
+    public Options(Path dataDirectory, int port, Path cacheDirectory, boolean clean,
+        Map<String, String> extraEnvironment, LocalLog log) {
+      this(dataDirectory, port, cacheDirectory, clean, extraEnvironment, log, null);
     }
 
     public static Options inMemory() {
       return new Options(null, 0, null, false, Map.of(), LocalLog.SILENT);
     }
+
+    /** The same, with the stream handler wrapped (tests: observe, hold up or fail indexing). */
+    public Options withStreamHandler(UnaryOperator<StreamHandler> wrap) {
+      return new Options(dataDirectory, port, cacheDirectory, clean, extraEnvironment, log, wrap);
+    }
   }
+
+  /** What indexes the table's stream records (the stream Lambda's handler). */
+  public interface StreamHandler extends RequestHandler<DynamodbEvent, StreamsEventResponse> {}
+
+  /** The warn-code of the Warning header of a response whose changes are stored but not yet searchable. */
+  static final String WARNING_PREFIX = "199 fwoa ";
+  /** Written at an orderly stop when the index holds every change of the table; see {@link #boot}. */
+  static final String INDEX_CLEAN_MARKER = "index-clean";
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Path tempDirectory;
@@ -69,6 +93,10 @@ public final class LocalFhirServer implements AutoCloseable {
   private EmbeddedOpenSearch openSearch;
   private SearchIndex searchIndex;
   private volatile LocalStreams streams;
+  private StreamQueue queue;
+  private LocalLog log = LocalLog.SILENT;
+  private IndexCatchUp.Result catchUp;
+  private boolean indexBehind;
   private Path dataDirectory;
   private Path modules;
 
@@ -96,7 +124,7 @@ public final class LocalFhirServer implements AutoCloseable {
   }
 
   private void boot(Options o) {
-    LocalLog log = o.log();
+    log = o.log();
     Path data = o.dataDirectory() != null ? o.dataDirectory() : tempDirectory;
     this.dataDirectory = data;
     try {
@@ -150,12 +178,6 @@ public final class LocalFhirServer implements AutoCloseable {
 
     try (DynamoDbClient dynamo = ServerFactory.dynamo(config)) {
       TableSchema.createIfMissing(dynamo, TABLE);
-      try (DynamoResourceStore store = new DynamoResourceStore(dynamo, TABLE, null)) {
-        int recovered = store.recoverAbandonedTransactions();
-        if (recovered > 0) {
-          log.warn("Recovered " + recovered + " transaction(s) left half-done by an earlier run");
-        }
-      }
     }
     try (S3Client s3 = ServerFactory.s3Client(config)) {
       s3.createBucket(b -> b.bucket(BUCKET));
@@ -172,21 +194,119 @@ public final class LocalFhirServer implements AutoCloseable {
     openSearch = track(EmbeddedOpenSearch.start(o.dataDirectory() != null ? data.resolve("opensearch") : null));
     searchIndex = track(LocalSearch.connect(openSearch.endpoint()));
     S3BinaryStore overflow = new S3BinaryStore(() -> ServerFactory.s3Client(config), () -> null, BUCKET, null);
-    StreamIndexHandler streamHandler = new StreamIndexHandler(new StreamIndexer(searchIndex, config.hardDelete(), true,
+    StreamIndexHandler indexHandler = new StreamIndexHandler(new StreamIndexer(searchIndex, config.hardDelete(), true,
         overflow));
+    StreamHandler streamHandler = o.streamHandler().apply(indexHandler::handleRequest);
+    queue = new StreamQueue(streamHandler);
+
+    // Transactions an earlier run left half-done: publishing them writes through the stream too.
+    try (LocalStreams recovering = new LocalStreams(ServerFactory.dynamo(config), queue);
+        DynamoResourceStore store = new DynamoResourceStore(recovering, TABLE, null)) {
+      int recovered = store.recoverAbandonedTransactions();
+      if (recovered > 0) {
+        log.warn("Recovered " + recovered + " transaction(s) left half-done by an earlier run");
+        queue.flushAll();
+      }
+    }
+    if (o.dataDirectory() != null) {
+      catchUpIndex(data, streamHandler);
+    }
+    // The final flush and the marker: after the API stops (closed before this), before the index.
+    track(this::stopIndexing);
+
     FhirApi api = ServerFactory.create(config, new ServerFactory.Overrides(
-        dynamo -> streams = new LocalStreams(dynamo, streamHandler), () -> searchIndex));
+        dynamo -> streams = new LocalStreams(dynamo, queue), () -> searchIndex));
     FhirApiHandler handler = new FhirApiHandler(api);
     http = track(LocalHttpServer.start((event, context) -> {
+      // Every write of this request is queued after this mark (see StreamQueue).
+      long since = queue.mark();
+      APIGatewayProxyResponseEvent response = null;
       try {
-        return handler.handleRequest(event, context);
+        response = handler.handleRequest(event, context);
+        return response;
       } finally {
-        LocalStreams s = streams;
-        if (s != null) {
-          s.flush();
+        StreamQueue.Flushed flushed = queue.flush(since);
+        if (!flushed.ok() && response != null) {
+          warn(response, flushed);
         }
       }
     }, o.port(), config.maxRequestBytes()));
+  }
+
+  /**
+   * The response stays 2xx (the write is durable in the table) and says, in a Warning header,
+   * that its changes are not searchable yet; later requests retry them.
+   */
+  private static void warn(APIGatewayProxyResponseEvent response, StreamQueue.Flushed flushed) {
+    // A quoted-string of printable ASCII (what a header may carry).
+    String reason = flushed.reason() == null ? "" : flushed.reason().replaceAll("[^\\x20-\\x7E]|[\"\\\\]", " ");
+    if (reason.length() > 300) {
+      reason = reason.substring(0, 300) + "...";
+    }
+    String value = WARNING_PREFIX + "\"" + flushed.unsearchable() + " change(s) are stored but not yet searchable: "
+        + reason + "\"";
+    Map<String, String> headers = new HashMap<>();
+    if (response.getHeaders() != null) {
+      headers.putAll(response.getHeaders());
+    }
+    headers.merge("Warning", value, (a, b) -> a + ", " + b);
+    response.setHeaders(headers);
+  }
+
+  /**
+   * Catches the index up with the table unless the last run stopped cleanly: the marker is
+   * written by an orderly stop that indexed everything, and removed now, so a crash (or a stop
+   * with changes left unindexed) before the next orderly stop is noticed at the next start.
+   */
+  private void catchUpIndex(Path data, StreamHandler streamHandler) {
+    Path marker = data.resolve(INDEX_CLEAN_MARKER);
+    boolean clean;
+    try {
+      clean = Files.deleteIfExists(marker);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not remove " + marker, e);
+    }
+    if (clean) {
+      return;
+    }
+    log.info("The last run did not stop cleanly (or left changes unindexed): catching the search index up with "
+        + "the table");
+    try (DynamoDbClient dynamo = ServerFactory.dynamo(config)) {
+      catchUp = new IndexCatchUp(dynamo, TABLE, searchIndex, streamHandler, log).run();
+    }
+    indexBehind = catchUp.failed() > 0;
+    String summary = String.format("Search index caught up: %,d resource(s) checked, %,d re-indexed in %.1f s "
+        + "(%,.0f resources/s)", catchUp.resources(), catchUp.indexed(), catchUp.millis() / 1000.0,
+        catchUp.resourcesPerSecond());
+    if (indexBehind) {
+      log.warn(summary + "; " + catchUp.failed() + " could not be indexed (see the log; the next start tries again)");
+    } else {
+      log.info(summary);
+    }
+  }
+
+  /**
+   * Refuses further writes, indexes what is queued and, when the index then holds every change,
+   * writes the marker that spares the next start a catch-up.
+   */
+  private void stopIndexing() {
+    LocalStreams s = streams;
+    boolean settled = s == null || s.stop(LocalHttpServer.STOP_GRACE_MILLIS);
+    queue.flushAll();
+    long unsearchable = queue.unsearchable();
+    if (unsearchable > 0) {
+      log.warn(unsearchable + " change(s) are stored but not searchable (see the log); the next start re-indexes "
+          + "them from the table");
+    }
+    if (dataDirectory != null && tempDirectory == null && settled && queue.clean() && !indexBehind) {
+      try {
+        Files.writeString(dataDirectory.resolve(INDEX_CLEAN_MARKER), "The search index held every change of the "
+            + "table when the server stopped.\n");
+      } catch (IOException e) {
+        log.warn("Could not write " + dataDirectory.resolve(INDEX_CLEAN_MARKER) + " (the next start will catch the "
+            + "index up): " + e.getMessage());
+      }
+    }
   }
 
   private <T extends AutoCloseable> T track(T resource) {
@@ -235,6 +355,19 @@ public final class LocalFhirServer implements AutoCloseable {
   /** The embedded OpenSearch node's HTTP endpoint. */
   public String searchEndpoint() {
     return openSearch.endpoint();
+  }
+
+  /**
+   * Changes stored in the table that are not searchable: waiting for a retry after a failed
+   * flush, or given up on (the next start re-indexes those).
+   */
+  public long unsearchableChanges() {
+    return queue.unsearchable();
+  }
+
+  /** What the start's catch-up of the index did, or null when the last run had stopped cleanly. */
+  public IndexCatchUp.Result startupCatchUp() {
+    return catchUp;
   }
 
   /** The search index the server uses (for tests and tools). */

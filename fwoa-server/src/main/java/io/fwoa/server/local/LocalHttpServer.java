@@ -31,10 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LocalHttpServer implements AutoCloseable {
 
+  /** How long stopping waits for requests in progress (a request's own deadline is 25 s). */
+  static final long STOP_GRACE_MILLIS = 30_000;
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
   private final int maxBodyBytes;
+  /** Requests being served; {@link #close} lets them finish so their writes reach the index. */
+  private final AtomicInteger serving = new AtomicInteger();
+  private volatile boolean stopping;
 
   private LocalHttpServer(HttpServer server, ExecutorService executor,
       RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler, int maxBodyBytes) {
@@ -80,11 +86,15 @@ public final class LocalHttpServer implements AutoCloseable {
   }
 
   private void serve(HttpExchange exchange) throws IOException {
+    serving.incrementAndGet();
     try (exchange) {
       APIGatewayProxyResponseEvent response;
-      byte[] body = read(exchange.getRequestBody());
+      byte[] body = stopping ? new byte[0] : read(exchange.getRequestBody());
       int invalidAt;
-      if (body == null) {
+      if (stopping) {
+        // Read after the count was raised, so close() either waits for this request or it is refused.
+        response = outcome(503, "transient", "The server is stopping");
+      } else if (body == null) {
         response = outcome(413, "too-long", "The request body exceeds " + maxBodyBytes + " bytes");
       } else if (FhirApiHandler.isText(exchange.getRequestHeaders().getFirst("Content-Type"))
           && (invalidAt = invalidUtf8(body)) >= 0) {
@@ -103,6 +113,12 @@ public final class LocalHttpServer implements AutoCloseable {
       if (!noBody) {
         try (OutputStream os = exchange.getResponseBody()) {
           os.write(out);
+        }
+      }
+    } finally {
+      if (serving.decrementAndGet() == 0 && stopping) {
+        synchronized (serving) {
+          serving.notifyAll();
         }
       }
     }
@@ -204,8 +220,25 @@ public final class LocalHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses new requests (503), lets those being served finish (at most {@value #STOP_GRACE_MILLIS}
+   * ms: a write the table took is then flushed to the index and answered), then stops.
+   */
   @Override
   public void close() {
+    stopping = true;
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+    synchronized (serving) {
+      long left;
+      while (serving.get() > 0 && (left = (until - System.nanoTime()) / 1_000_000) > 0) {
+        try {
+          serving.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
     server.stop(0);
     executor.shutdownNow();
   }

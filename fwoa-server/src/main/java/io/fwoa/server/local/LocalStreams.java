@@ -1,22 +1,20 @@
 package io.fwoa.server.local;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import io.fwoa.server.lambda.StreamIndexHandler;
 import io.fwoa.server.storage.dynamo.TableSchema;
+import io.fwoa.server.lambda.StreamIndexHandler;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -39,68 +37,87 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * DynamoDB Streams for the local stack (dynalite has none): every successful write of the FHIR
- * server becomes the stream record DynamoDB would emit (new image, keys). The records wait in a
- * queue until {@link #flush()}, which the local HTTP server calls before it sends each response:
- * one stream event, so one bulk request and one refresh, per request rather than per DynamoDB
- * write (a 300-entry transaction makes a dozen batch writes). Search is therefore consistent as
- * soon as a request returns, through exactly the indexing code the cloud runs.
+ * server becomes the stream record DynamoDB would emit (new image, keys) and goes to the {@link
+ * StreamQueue}, which the local HTTP server flushes before it sends each response: one stream
+ * event, so one bulk request and one refresh, per request rather than per DynamoDB write (a
+ * 300-entry transaction makes a dozen batch writes). Search is therefore consistent as soon as a
+ * request returns, through exactly the indexing code the cloud runs.
+ *
+ * <p>When the server stops, {@link #stop} refuses further writes and waits for those under way,
+ * so the final flush sees every write the table took.
  */
 public final class LocalStreams implements DynamoDbClient {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalStreams.class);
-
   private final DynamoDbClient delegate;
-  private final StreamIndexHandler handler;
-  private final AtomicLong sequence = new AtomicLong(1_000_000);
-  private final ConcurrentLinkedQueue<DynamodbStreamRecord> pending = new ConcurrentLinkedQueue<>();
-  private final Object flushing = new Object();
+  private final StreamQueue queue;
+  private final AtomicInteger writing = new AtomicInteger();
+  private volatile boolean stopped;
 
-  public LocalStreams(DynamoDbClient delegate, StreamIndexHandler handler) {
+  public LocalStreams(DynamoDbClient delegate, StreamQueue queue) {
     this.delegate = delegate;
-    this.handler = handler;
+    this.queue = queue;
+  }
+
+  /** Writes to {@code delegate} indexed by {@code handler} on {@link #flush()} (tests, tools). */
+  public LocalStreams(DynamoDbClient delegate, StreamIndexHandler handler) {
+    this(delegate, new StreamQueue(handler));
+  }
+
+  /** Indexes every write made so far through this client (see {@link StreamQueue#flushAll()}). */
+  public StreamQueue.Flushed flush() {
+    return queue.flushAll();
   }
 
   @Override
   public PutItemResponse putItem(PutItemRequest r) {
-    PutItemResponse out = delegate.putItem(r);
-    emit(List.of(record("MODIFY", keyOf(r.item()), r.item())));
-    return out;
+    return write(() -> {
+      PutItemResponse out = delegate.putItem(r);
+      queue.add(List.of(record("MODIFY", keyOf(r.item()), r.item())));
+      return out;
+    });
   }
 
   @Override
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
-    UpdateItemResponse out = delegate.updateItem(r);
-    emit(List.of(record("MODIFY", r.key(), null)));
-    return out;
+    // fwoa updates only transaction records, which search skips; the image is not needed.
+    return write(() -> {
+      UpdateItemResponse out = delegate.updateItem(r);
+      queue.add(List.of(record("MODIFY", r.key(), null)));
+      return out;
+    });
   }
 
   @Override
   public DeleteItemResponse deleteItem(DeleteItemRequest r) {
-    DeleteItemResponse out = delegate.deleteItem(r);
-    emit(List.of(record("REMOVE", r.key(), null)));
-    return out;
+    return write(() -> {
+      DeleteItemResponse out = delegate.deleteItem(r);
+      queue.add(List.of(record("REMOVE", r.key(), null)));
+      return out;
+    });
   }
 
   @Override
   public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
-    BatchWriteItemResponse out = delegate.batchWriteItem(r);
-    List<DynamodbStreamRecord> records = new ArrayList<>();
-    for (Map.Entry<String, List<WriteRequest>> t : r.requestItems().entrySet()) {
-      List<WriteRequest> unprocessed = out.hasUnprocessedItems()
-          ? out.unprocessedItems().getOrDefault(t.getKey(), List.of()) : List.of();
-      for (WriteRequest w : t.getValue()) {
-        if (unprocessed.contains(w)) {
-          continue;
-        }
-        if (w.putRequest() != null) {
-          records.add(record("MODIFY", keyOf(w.putRequest().item()), w.putRequest().item()));
-        } else if (w.deleteRequest() != null) {
-          records.add(record("REMOVE", w.deleteRequest().key(), null));
+    return write(() -> {
+      BatchWriteItemResponse out = delegate.batchWriteItem(r);
+      List<DynamodbStreamRecord> records = new ArrayList<>();
+      for (Map.Entry<String, List<WriteRequest>> t : r.requestItems().entrySet()) {
+        List<WriteRequest> unprocessed = out.hasUnprocessedItems()
+            ? out.unprocessedItems().getOrDefault(t.getKey(), List.of()) : List.of();
+        for (WriteRequest w : t.getValue()) {
+          if (unprocessed.contains(w)) {
+            continue;
+          }
+          if (w.putRequest() != null) {
+            records.add(record("MODIFY", keyOf(w.putRequest().item()), w.putRequest().item()));
+          } else if (w.deleteRequest() != null) {
+            records.add(record("REMOVE", w.deleteRequest().key(), null));
+          }
         }
       }
-    }
-    emit(records);
-    return out;
+      queue.add(records);
+      return out;
+    });
   }
 
   @Override
@@ -133,40 +150,50 @@ public final class LocalStreams implements DynamoDbClient {
     delegate.close();
   }
 
-  private void emit(List<DynamodbStreamRecord> records) {
-    pending.addAll(records);
+  /**
+   * A write and the queueing of its records, unless the server is stopping. Counted in and out
+   * (the count is raised before the flag is read, the flag set before the count is read by
+   * {@link #stop}), so a write either is refused or is waited for.
+   */
+  private <T> T write(Supplier<T> call) {
+    writing.incrementAndGet();
+    try {
+      if (stopped) {
+        // An SdkException: the store treats it as DynamoDB being unavailable (rolls back, 503).
+        throw SdkClientException.create("The local FHIR server is stopping: the write was not made");
+      }
+      return call.get();
+    } finally {
+      if (writing.decrementAndGet() == 0 && stopped) {
+        synchronized (writing) {
+          writing.notifyAll();
+        }
+      }
+    }
   }
 
   /**
-   * Indexes every record written so far, by any thread. Serialized: a flush that finds the queue
-   * empty because another flush took its records waits until that one has indexed them, so the
-   * caller's writes are searchable when it returns.
+   * Refuses writes from now on and waits (at most {@code waitMillis}) for those under way to
+   * finish; returns false if some are still running.
    */
-  public void flush() {
-    synchronized (flushing) {
-      List<DynamodbStreamRecord> records = new ArrayList<>();
-      for (DynamodbStreamRecord r; (r = pending.poll()) != null; ) {
-        records.add(r);
-      }
-      if (records.isEmpty()) {
-        return;
-      }
-      DynamodbEvent event = new DynamodbEvent();
-      event.setRecords(records);
-      StreamsEventResponse response;
-      try {
-        response = handler.handleRequest(event, null);
-      } catch (RuntimeException e) {
-        // In the cloud the batch would be retried and then land in the dead-letter queue.
-        LOG.error("{} stream record(s) could not be indexed; search may miss them: {}", records.size(),
-            e.toString());
-        return;
-      }
-      if (response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty()) {
-        LOG.error("{} stream record(s) could not be indexed; search may miss them (see the log above)",
-            response.getBatchItemFailures().size());
+  public boolean stop(long waitMillis) {
+    stopped = true;
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    synchronized (writing) {
+      while (writing.get() > 0) {
+        long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          writing.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
     }
+    return true;
   }
 
   private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
@@ -176,14 +203,14 @@ public final class LocalStreams implements DynamoDbClient {
     return key;
   }
 
-  private DynamodbStreamRecord record(String eventName, Map<String, AttributeValue> keys,
+  static DynamodbStreamRecord record(String eventName, Map<String, AttributeValue> keys,
       Map<String, AttributeValue> newImage) {
     StreamRecord s = new StreamRecord();
     s.setKeys(convert(keys));
     if (newImage != null) {
       s.setNewImage(convert(newImage));
     }
-    s.setSequenceNumber(Long.toString(sequence.incrementAndGet()));
+    // The sequence number is given when the record is queued (write order).
     s.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.NEW_AND_OLD_IMAGES);
     DynamodbStreamRecord r = new DynamodbStreamRecord();
     r.setEventName(eventName);
