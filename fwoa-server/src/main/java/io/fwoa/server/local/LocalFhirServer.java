@@ -218,6 +218,11 @@ public final class LocalFhirServer implements AutoCloseable {
         dynamo -> streams = new LocalStreams(dynamo, queue), () -> searchIndex));
     FhirApiHandler handler = new FhirApiHandler(api);
     http = track(LocalHttpServer.start((event, context) -> {
+      if (readOnly(event.getHttpMethod())) {
+        // Nothing of its own to index, and no reason to wait for (or do) the indexing of writes
+        // other requests are making: those answer after their own flush.
+        return handler.handleRequest(event, context);
+      }
       // Every write of this request is queued after this mark (see StreamQueue).
       long since = queue.mark();
       APIGatewayProxyResponseEvent response = null;
@@ -231,6 +236,14 @@ public final class LocalFhirServer implements AutoCloseable {
         }
       }
     }, o.port(), config.maxRequestBytes()));
+  }
+
+  /**
+   * GET and HEAD write nothing: the store's readers never write (see the storage.dynamo package
+   * documentation); recovering abandoned transactions is done by writers.
+   */
+  private static boolean readOnly(String method) {
+    return "GET".equals(method) || "HEAD".equals(method);
   }
 
   /**

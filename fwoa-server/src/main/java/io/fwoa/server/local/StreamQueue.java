@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * write of the request, also those made on the store's pool threads, is numbered in that window,
  * so the request's changes are searchable when its response is sent. Records of earlier requests
  * are not waited for: those requests answer only after their own flush, and waiting for them is
- * what made every request queue behind the slowest one. Records that other flushes took are
+ * what made every request queue behind the slowest one. (Without knowing which request made a
+ * record, records of requests running alongside do fall in the window; GET and HEAD, which write
+ * nothing, therefore do not flush at all.) Records that other flushes took are
  * waited for on those flushes' completion; a flush completes its own batch before it waits for
  * anyone, so waits never form a cycle, and no flush waits on work queued to a pool it occupies.
  *
