@@ -10,7 +10,10 @@
 #
 #   bench/ingest.sh [clients...]              # default: 1 2
 #
-# Environment: SYNTHEA_POPULATION / SYNTHEA_SEED (bench/synthea.sh's defaults: 35, 1);
+# Environment: SYNTHEA_POPULATION / SYNTHEA_SEED (bench/synthea.sh's defaults: 35, 1), or
+# INGEST_SYNTHEA_DIR=dir of Synthea bundles to load instead; INGEST_METHOD=post keeps Synthea's
+# creates (each client sends a whole bundle's parts in order, pointing references to earlier parts
+# at the locations the server gave them) instead of turning them into PUTs that stand alone;
 # INGEST_DATA=memory keeps the stack's data in memory instead; INGEST_JFR_DIR=dir records the
 # stack JVM with JDK Flight Recorder into dir/ingest-c<clients>.jfr; INGEST_STACK_JAVA_OPTS adds
 # JVM options to the stack.
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 clients_list=("$@")
 [ $# -eq 0 ] && clients_list=(1 2)
-data=$(bench/synthea.sh "${SYNTHEA_POPULATION:-35}" "${SYNTHEA_SEED:-1}")
+data=${INGEST_SYNTHEA_DIR:-$(bench/synthea.sh "${SYNTHEA_POPULATION:-35}" "${SYNTHEA_SEED:-1}")}
 
 MVN_REPO=${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL}
 ./mvnw -q -B $MVN_REPO -pl fwoa-server -DskipTests package test-compile >&2
@@ -43,7 +46,8 @@ for clients in "${clients_list[@]}"; do
   stack_opts=(${INGEST_STACK_JAVA_OPTS:-})
   if [ -n "${INGEST_JFR_DIR:-}" ]; then
     mkdir -p "$INGEST_JFR_DIR"
-    stack_opts+=("-XX:StartFlightRecording=filename=$INGEST_JFR_DIR/ingest-c$clients.jfr,settings=profile,dumponexit=true")
+    stack_opts+=("-XX:FlightRecorderOptions:stackdepth=256"
+      "-XX:StartFlightRecording=filename=$INGEST_JFR_DIR/ingest-c$clients.jfr,settings=profile,dumponexit=true")
   fi
   data_dir=("$run/data")
   [ "${INGEST_DATA:-disk}" = memory ] && data_dir=()
@@ -58,7 +62,8 @@ for clients in "${clients_list[@]}"; do
   (
     # shellcheck disable=SC1091
     source "$run/env"
-    BENCH_STACK_PID=$stack_pid java -Xmx3g -cp "$cp" io.fwoa.server.bench.IngestBench "$data" "$clients" 2>/dev/null
+    BENCH_STACK_PID=$stack_pid java -Xmx3g -cp "$cp" io.fwoa.server.bench.IngestBench "$data" "$clients" \
+      "${INGEST_METHOD:-put}" 2>/dev/null
   ) || status=1
   stop_stack
 done

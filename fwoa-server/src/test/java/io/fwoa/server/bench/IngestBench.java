@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,11 +33,20 @@ import java.util.stream.Stream;
 /**
  * Ingest of a Synthea population (bench/synthea.sh) over HTTP into the running local stack. The
  * hospital and practitioner bundles go first, then the patient bundles, each split into
- * transactions of at most 1,000 entries that stay valid on their own: every {@code POST} entry
- * with a {@code urn:uuid:} fullUrl becomes {@code PUT Type/<uuid>} and every reference to such a
- * fullUrl becomes {@code Type/<uuid>}; conditional references ({@code Organization?identifier=...})
- * are kept and resolve against the information bundles loaded first. C clients take the
- * transactions in order from one queue. Prints resources/s over the wall time and p50/p99 per
+ * transactions of at most 1,000 entries. Two ways to keep the parts valid:
+ *
+ * <ul>
+ *   <li>{@code put} (default): every {@code POST} entry with a {@code urn:uuid:} fullUrl becomes
+ *       {@code PUT Type/<uuid>} and every reference to such a fullUrl becomes {@code Type/<uuid>},
+ *       so each part stands alone; C clients take the parts in order from one queue.
+ *   <li>{@code post}: the entries stay Synthea's conditional and plain creates; a client sends the
+ *       parts of one bundle in order and points the references to earlier parts at the locations
+ *       the server gave them (what a loader does without choosing ids). C clients take whole
+ *       bundles, largest first.
+ * </ul>
+ *
+ * Conditional references ({@code Organization?identifier=...}) are kept and resolve against the
+ * information bundles loaded first. Prints resources/s over the wall time and p50/p99 per
  * transaction, then checks that every acknowledged resource reads back at its location and that
  * search counts each type as sent; exits 1 otherwise.
  *
@@ -49,8 +59,14 @@ public final class IngestBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String URN = "urn:uuid:";
 
-  /** One transaction to send: its body, and the Type/id each of its entries writes. */
-  record Part(String source, byte[] body, List<String> keys) {}
+  /** How a bundle's parts stay valid on their own (see the class comment). */
+  enum Method { PUT, POST }
+
+  /**
+   * One transaction to send: its entries (POST: references to earlier parts are rewritten when it
+   * is sent), and the Type/uuid of each entry.
+   */
+  record Part(String source, ObjectNode bundle, List<String> keys) {}
 
   /** A sent transaction: what it was, how long it took, and the server's answer. */
   private record Sent(Part part, long nanos, int status, String body) {}
@@ -67,53 +83,70 @@ public final class IngestBench {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    Method method = Method.valueOf((args.length > 2 ? args[2] : "put").toUpperCase(java.util.Locale.ROOT));
     IngestBench bench = new IngestBench(System.getenv("BENCH_BASE_URL"), System.getenv("BENCH_TOKEN"));
     String stackPid = System.getenv("BENCH_STACK_PID");
-    System.exit(bench.run(dir, clients, stackPid == null ? -1 : Long.parseLong(stackPid)) ? 0 : 1);
+    System.exit(bench.run(dir, clients, method, stackPid == null ? -1 : Long.parseLong(stackPid)) ? 0 : 1);
   }
 
-  private boolean run(Path dir, int clients, long stackPid) throws Exception {
+  private boolean run(Path dir, int clients, Method method, long stackPid) throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
-    List<Part> info = new ArrayList<>();
-    List<Part> patients = new ArrayList<>();
+    // Units of work: a client sends the parts of a unit in order. Hospitals before practitioners:
+    // PractitionerRoles name their Organization and Location.
+    List<List<Part>> info = new ArrayList<>();
+    List<List<Part>> patients = new ArrayList<>();
     for (Path f : files) {
       String name = f.getFileName().toString();
       boolean isInfo = name.startsWith("hospitalInformation") || name.startsWith("practitionerInformation");
-      // Hospitals before practitioners: PractitionerRoles name their Organization and Location.
-      (isInfo ? info : patients).addAll(split(name, JSON.readTree(f.toFile()), MAX_ENTRIES));
+      List<Part> parts = split(name, JSON.readTree(f.toFile()), MAX_ENTRIES, method);
+      List<List<Part>> units = isInfo ? info : patients;
+      if (method == Method.POST) {
+        units.add(parts);
+      } else {
+        parts.forEach(p -> units.add(List.of(p)));
+      }
     }
-    info.sort(Comparator.comparing(p -> p.source().startsWith("practitioner")));
+    info.sort(Comparator.comparing(u -> u.get(0).source().startsWith("practitioner")));
+    if (method == Method.POST) {
+      // Whole bundles per client: the largest first, so that no client is left with one at the end.
+      patients.sort(Comparator.comparingInt((List<Part> u) -> u.stream().mapToInt(p -> p.keys().size()).sum())
+          .reversed());
+    }
+    List<Part> all = new ArrayList<>();
+    concat(info, patients).forEach(all::addAll);
     Map<String, Integer> expected = new TreeMap<>();
     Set<String> keys = new LinkedHashSet<>();
-    for (Part p : concat(info, patients)) {
+    for (Part p : all) {
       for (String k : p.keys()) {
         if (keys.add(k)) {
           expected.merge(k.substring(0, k.indexOf('/')), 1, Integer::sum);
         }
       }
     }
-    long entries = concat(info, patients).stream().mapToLong(p -> p.keys().size()).sum();
-    System.out.printf("prepared files=%d transactions=%d resources=%d distinct=%d%n", files.size(),
-        info.size() + patients.size(), entries, keys.size());
+    long entries = all.stream().mapToLong(p -> p.keys().size()).sum();
+    System.out.printf("prepared files=%d transactions=%d resources=%d distinct=%d method=%s%n", files.size(),
+        all.size(), entries, keys.size(), method.name().toLowerCase(java.util.Locale.ROOT));
     Map<String, Long> before = counts(expected.keySet());
 
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     String load0 = loadAverage();
     ProcessCpu cpu0 = ProcessCpu.sample(stackPid);
+    Instant start = Instant.now();
     long t0 = System.nanoTime();
-    List<Sent> sent = new ArrayList<>(send(pool, info));
-    sent.addAll(send(pool, patients));
+    List<Sent> sent = new ArrayList<>(send(pool, info, method));
+    sent.addAll(send(pool, patients, method));
     double seconds = (System.nanoTime() - t0) / 1e9;
     ProcessCpu cpu1 = ProcessCpu.sample(stackPid);
     long[] ms = sent.stream().mapToLong(s -> s.nanos() / 1_000_000).sorted().toArray();
     System.out.printf("ingest clients=%d resources=%d transactions=%d seconds=%.1f res/s=%.0f p50_ms=%d p99_ms=%d%n",
         clients, entries, sent.size(), seconds, entries / seconds, ms[ms.length / 2],
         ms[Math.min(ms.length - 1, (int) Math.ceil(ms.length * 0.99) - 1)]);
-    // Other work on the machine skews the numbers: say how busy it was.
-    System.out.println("load_average before=" + load0 + " after=" + loadAverage());
+    // Other work on the machine skews the numbers: say how busy it was. The window is for profiles.
+    System.out.println("load_average before=" + load0 + " after=" + loadAverage() + " window=" + start + ".."
+        + Instant.now());
     if (stackPid > 0) {
       System.out.println(cpu1.minus(cpu0).describe(seconds));
     }
@@ -121,9 +154,9 @@ public final class IngestBench {
     List<String> failures = new ArrayList<>();
     List<String> locations = new ArrayList<>();
     for (Sent s : sent) {
-      acknowledged(s, locations, failures);
+      acknowledged(s, method, locations, failures);
     }
-    List<String> unreadable = vread(pool, locations);
+    List<String> unreadable = vread(locations);
     pool.shutdown();
     failures.addAll(unreadable);
     Map<String, Long> after = counts(expected.keySet());
@@ -155,36 +188,36 @@ public final class IngestBench {
   }
 
   /**
-   * Splits one Synthea transaction bundle into self-contained transactions of at most {@code max}
-   * entries (see the class comment).
+   * Splits one Synthea transaction bundle into transactions of at most {@code max} entries (see the
+   * class comment).
    */
-  static List<Part> split(String source, JsonNode bundle, int max) throws IOException {
+  static List<Part> split(String source, JsonNode bundle, int max, Method method) {
     Map<String, String> literal = new HashMap<>();
     for (JsonNode e : bundle.path("entry")) {
       String fullUrl = e.path("fullUrl").asText("");
-      if (fullUrl.startsWith(URN) && "POST".equals(e.path("request").path("method").asText())) {
-        literal.put(fullUrl, e.path("resource").path("resourceType").asText() + "/" + fullUrl.substring(URN.length()));
+      if (!fullUrl.startsWith(URN) || !"POST".equals(e.path("request").path("method").asText())) {
+        // Synthea writes nothing else; anything else could not be split safely.
+        throw new IllegalArgumentException(source + ": an entry is not a POST with a urn:uuid fullUrl: "
+            + e.path("request"));
       }
+      literal.put(fullUrl, e.path("resource").path("resourceType").asText() + "/" + fullUrl.substring(URN.length()));
     }
     List<Part> parts = new ArrayList<>();
     ArrayNode chunk = JSON.createArrayNode();
     List<String> keys = new ArrayList<>();
     for (JsonNode e : bundle.path("entry")) {
       ObjectNode entry = (ObjectNode) e.deepCopy();
-      ObjectNode resource = (ObjectNode) entry.get("resource");
-      String key = literal.get(entry.path("fullUrl").asText(""));
-      if (key == null) {
-        // Synthea writes nothing else; anything else could not be split safely.
-        throw new IllegalArgumentException(source + ": an entry is not a POST with a urn:uuid fullUrl: "
-            + entry.path("request"));
-      }
-      resource.put("id", key.substring(key.indexOf('/') + 1));
-      entry.remove("fullUrl");
-      ObjectNode request = entry.putObject("request");
-      request.put("method", "PUT");
-      request.put("url", key);
+      String key = literal.get(entry.path("fullUrl").asText());
       keys.add(key);
-      rewrite(resource, literal);
+      if (method == Method.PUT) {
+        ObjectNode resource = (ObjectNode) entry.get("resource");
+        resource.put("id", key.substring(key.indexOf('/') + 1));
+        entry.remove("fullUrl");
+        ObjectNode request = entry.putObject("request");
+        request.put("method", "PUT");
+        request.put("url", key);
+        rewrite(resource, literal);
+      }
       chunk.add(entry);
       if (chunk.size() == max) {
         parts.add(part(source, chunk, keys));
@@ -198,15 +231,15 @@ public final class IngestBench {
     return parts;
   }
 
-  private static Part part(String source, ArrayNode entries, List<String> keys) throws IOException {
+  private static Part part(String source, ArrayNode entries, List<String> keys) {
     ObjectNode tx = JSON.createObjectNode();
     tx.put("resourceType", "Bundle");
     tx.put("type", "transaction");
     tx.set("entry", entries);
-    return new Part(source, JSON.writeValueAsBytes(tx), List.copyOf(keys));
+    return new Part(source, tx, List.copyOf(keys));
   }
 
-  /** Points every reference to a rewritten fullUrl at its literal Type/id. */
+  /** Points every reference that is a key of {@code literal} (a fullUrl) at its value. */
   private static void rewrite(JsonNode node, Map<String, String> literal) {
     if (node instanceof ObjectNode o) {
       JsonNode ref = o.get("reference");
@@ -219,20 +252,53 @@ public final class IngestBench {
     }
   }
 
-  /** Sends the parts from the pool's clients, in order, and waits for all of them. */
-  private List<Sent> send(ExecutorService pool, List<Part> parts) throws Exception {
-    List<Callable<Sent>> tasks = new ArrayList<>();
-    for (Part p : parts) {
+  /**
+   * Sends the units from the pool's clients, each unit's parts in order, and waits for all of them.
+   * PUT bodies are encoded before the clock starts; POST bodies when sent, after pointing
+   * references to the unit's earlier parts at the locations the server gave them.
+   */
+  private List<Sent> send(ExecutorService pool, List<List<Part>> units, Method method) throws Exception {
+    Map<Part, byte[]> encoded = new HashMap<>();
+    if (method == Method.PUT) {
+      for (List<Part> u : units) {
+        for (Part p : u) {
+          encoded.put(p, JSON.writeValueAsBytes(p.bundle()));
+        }
+      }
+    }
+    List<Callable<List<Sent>>> tasks = new ArrayList<>();
+    for (List<Part> unit : units) {
       tasks.add(() -> {
-        long t = System.nanoTime();
-        HttpResponse<String> r = http.send(request(base).header("Content-Type", "application/fhir+json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(p.body())).build(), HttpResponse.BodyHandlers.ofString());
-        return new Sent(p, System.nanoTime() - t, r.statusCode(), r.body());
+        List<Sent> out = new ArrayList<>();
+        Map<String, String> located = new HashMap<>();
+        for (Part p : unit) {
+          byte[] body = encoded.get(p);
+          if (body == null) {
+            if (!located.isEmpty()) {
+              rewrite(p.bundle(), located);
+            }
+            body = JSON.writeValueAsBytes(p.bundle());
+          }
+          long t = System.nanoTime();
+          HttpResponse<String> r = http.send(request(base).header("Content-Type", "application/fhir+json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+          Sent s = new Sent(p, System.nanoTime() - t, r.statusCode(), r.body());
+          out.add(s);
+          if (method == Method.POST && r.statusCode() == 200) {
+            JsonNode answered = JSON.readTree(r.body()).path("entry");
+            for (int i = 0; i < p.keys().size() && i < answered.size(); i++) {
+              String location = answered.get(i).path("response").path("location").asText("");
+              String key = p.keys().get(i);
+              located.put(URN + key.substring(key.indexOf('/') + 1), location.replaceFirst("/_history/.*", ""));
+            }
+          }
+        }
+        return out;
       });
     }
     List<Sent> done = new ArrayList<>();
-    for (Future<Sent> f : pool.invokeAll(tasks)) {
-      done.add(f.get());
+    for (Future<List<Sent>> f : pool.invokeAll(tasks)) {
+      done.addAll(f.get());
     }
     return done;
   }
@@ -243,7 +309,8 @@ public final class IngestBench {
   }
 
   /** Collects the locations of a transaction's entries; a failed transaction or entry is a failure. */
-  private static void acknowledged(Sent s, List<String> locations, List<String> failures) throws IOException {
+  private static void acknowledged(Sent s, Method method, List<String> locations, List<String> failures)
+      throws IOException {
     if (s.status() != 200) {
       failures.add(s.part().source() + ": transaction answered " + s.status() + ": "
           + s.body().substring(0, Math.min(300, s.body().length())));
@@ -258,7 +325,10 @@ public final class IngestBench {
     for (int i = 0; i < keys.size(); i++) {
       JsonNode response = entries.get(i).path("response");
       String location = response.path("location").asText("");
-      if (!response.path("status").asText().startsWith("20") || !location.startsWith(keys.get(i) + "/_history/")) {
+      String key = keys.get(i);
+      String expect = method == Method.PUT ? key + "/_history/" : key.substring(0, key.indexOf('/') + 1);
+      if (!response.path("status").asText().startsWith("20") || !location.startsWith(expect)
+          || !location.contains("/_history/")) {
         failures.add(s.part().source() + ": entry " + i + " (" + keys.get(i) + ") answered " + response);
       } else {
         locations.add(location);
@@ -267,7 +337,7 @@ public final class IngestBench {
   }
 
   /** Reads every location (Type/id/_history/n); returns those that did not answer 200. */
-  private List<String> vread(ExecutorService pool, List<String> locations) throws Exception {
+  private List<String> vread(List<String> locations) throws Exception {
     ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
     AtomicInteger next = new AtomicInteger();
     List<Callable<Void>> readers = new ArrayList<>();
