@@ -5,11 +5,14 @@ import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.support.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts the local stack for the benchmark scripts, creates one Patient, writes the environment a
- * fresh JVM needs to reach it (bench/cold-start.sh sources it), and runs until killed.
+ * fresh JVM needs to reach it (bench/cold-start.sh sources it), and runs until killed. Data is in
+ * memory, or, given a data directory as the second argument, on disk (emptied first) as fwoa:run
+ * keeps it.
  */
 public final class BenchStack {
 
@@ -17,7 +20,10 @@ public final class BenchStack {
 
   public static void main(String[] args) throws Exception {
     Path envFile = Path.of(args[0]);
-    LocalFhirServer server = LocalFhirServer.start(LocalFhirServer.Options.inMemory());
+    LocalFhirServer.Options options = args.length > 1
+        ? new LocalFhirServer.Options(Path.of(args[1]), 0, null, true, Map.of(), null)
+        : LocalFhirServer.Options.inMemory();
+    LocalFhirServer server = LocalFhirServer.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     String token = server.token("practitioner");
     String body = Http.send("POST", server.baseUrl() + "/Patient", token, "application/fhir+json",
