@@ -79,7 +79,7 @@ public final class IndexCatchUpBench {
     for (int i = 0; i < bundles; i++) {
       done.add(pool.submit(() -> {
         HttpResponse<String> r = Http.send("POST", server.baseUrl(), token, "application/fhir+json",
-            Fhir.toJson(IngestBench.bundle(300)));
+            Fhir.toJson(SyntheticBundles.patient(300)));
         if (r.statusCode() != 200) {
           throw new IllegalStateException("transaction returned " + r.statusCode() + ": " + r.body());
         }

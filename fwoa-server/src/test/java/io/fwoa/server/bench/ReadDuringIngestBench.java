@@ -34,7 +34,7 @@ public final class ReadDuringIngestBench {
       running.add(pool.submit(() -> {
         while (!stop.get()) {
           HttpResponse<String> r = Http.send("POST", base, token, "application/fhir+json",
-              Fhir.toJson(IngestBench.bundle(300)));
+              Fhir.toJson(SyntheticBundles.patient(300)));
           if (r.statusCode() != 200) {
             throw new IllegalStateException("transaction returned " + r.statusCode());
           }
