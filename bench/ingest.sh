@@ -11,12 +11,12 @@
 #   bench/ingest.sh [clients...]              # default: 1 2
 #
 # Environment: SYNTHEA_POPULATION / SYNTHEA_SEED (bench/synthea.sh's defaults: 35, 1), or
-# INGEST_SYNTHEA_DIR=dir of Synthea bundles to load instead; INGEST_METHOD=post keeps Synthea's
+# INGEST_SYNTHEA_DIR=dir of Synthea bundles to load instead. By default the entries stay Synthea's
 # creates (each client sends a whole bundle's parts in order, pointing references to earlier parts
-# at the locations the server gave them) instead of turning them into PUTs that stand alone;
-# INGEST_DATA=memory keeps the stack's data in memory instead; INGEST_JFR_DIR=dir records the
-# stack JVM with JDK Flight Recorder into dir/ingest-c<clients>.jfr; INGEST_STACK_JAVA_OPTS adds
-# JVM options to the stack.
+# at the locations the server gave them); INGEST_METHOD=put turns them into PUTs with Synthea's ids
+# that stand alone instead. INGEST_DATA=memory keeps the stack's data in memory instead;
+# INGEST_JFR_DIR=dir records the stack JVM with JDK Flight Recorder into dir/ingest-c<clients>.jfr;
+# INGEST_STACK_JAVA_OPTS replaces the stack JVM's options (default: fwoa:run's, -XX:TieredStopAtLevel=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients_list=("$@")
@@ -43,7 +43,8 @@ status=0
 for clients in "${clients_list[@]}"; do
   run="$work/c$clients"
   mkdir -p "$run"
-  stack_opts=(${INGEST_STACK_JAVA_OPTS:-})
+  # fwoa:run's default JVM options (LocalRun.DEFAULT_JVM_ARGUMENTS) unless INGEST_STACK_JAVA_OPTS is set
+  stack_opts=(${INGEST_STACK_JAVA_OPTS--XX:TieredStopAtLevel=1})
   if [ -n "${INGEST_JFR_DIR:-}" ]; then
     mkdir -p "$INGEST_JFR_DIR"
     stack_opts+=("-XX:FlightRecorderOptions:stackdepth=256"
@@ -63,7 +64,7 @@ for clients in "${clients_list[@]}"; do
     # shellcheck disable=SC1091
     source "$run/env"
     BENCH_STACK_PID=$stack_pid java -Xmx3g -cp "$cp" io.fwoa.server.bench.IngestBench "$data" "$clients" \
-      "${INGEST_METHOD:-put}" 2>/dev/null
+      "${INGEST_METHOD:-post}" 2>/dev/null
   ) || status=1
   stop_stack
 done

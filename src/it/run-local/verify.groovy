@@ -32,3 +32,8 @@ assert new File(data, 'dynamodb').isDirectory()
 assert log =~ /Search   : OpenSearch http:\/\/127\.0\.0\.1:\d+/
 assert new File(data, 'opensearch').isDirectory()
 assert !log.contains('could not be evaluated') // every search parameter evaluates with the plugin's classpath
+
+// The server ran in its own JVM with the default options, and its library logging reached the build
+// (an slf4j without a provider would say so and drop every warning).
+assert log.count('JVM      : -XX:TieredStopAtLevel=1 (fwoa.jvmArguments)') == 2
+assert !log.contains('SLF4J')

@@ -6,8 +6,22 @@ import io.fwoa.engine.run.LocalRun;
 import io.fwoa.server.local.LocalStackException;
 import io.fwoa.server.local.NpmPackages;
 import java.io.File;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.Component;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactRequest;
+import org.eclipse.aether.resolution.ArtifactResolutionException;
+import org.eclipse.aether.resolution.ArtifactResult;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -16,9 +30,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Runs the whole FHIR service on this machine, no AWS account needed: DynamoDB (dynalite), S3
  * (s3rver) and Cognito (cognito-local) emulators, installed with npm from a pinned lock file on
- * first use, an OpenSearch node embedded in the build's JVM (each write is indexed through the
+ * first use, an OpenSearch node embedded in the server's JVM (each write is indexed through the
  * stream Lambda's handler before it returns), and the FHIR API on 127.0.0.1 through the same Lambda
- * handler code the cloud runs.
+ * handler code the cloud runs. The server runs in a JVM of its own (fwoa.jvmArguments), which stops
+ * with the build.
  * Needs Node.js 20 or newer and npm on PATH (checked first, with what to install if they are missing).
  * Prints the base URL and a practitioner token; Ctrl-C stops everything.
  */
@@ -45,6 +60,26 @@ public class RunMojo extends AbstractFwoaMojo {
   @Parameter(property = "fwoa.exitAfterStartup", defaultValue = "false")
   private boolean exitAfterStartup;
 
+  /**
+   * Options of the server's JVM (fwoa:run forks one), separated by spaces. The default, C1 only,
+   * saves most of the CPU a short run spends compiling; a value replaces it (for example
+   * "-XX:TieredStopAtLevel=1 -Xmx2g").
+   */
+  @Parameter(property = "fwoa.jvmArguments", defaultValue = LocalRun.DEFAULT_JVM_ARGUMENTS)
+  private String jvmArguments;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true)
+  private PluginDescriptor plugin;
+
+  @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+  private RepositorySystemSession repositorySession;
+
+  @Parameter(defaultValue = "${project.remotePluginRepositories}", readonly = true)
+  private List<RemoteRepository> pluginRepositories;
+
+  @Component
+  private RepositorySystem repositorySystem;
+
   /** Where node and npm are looked for (the build's environment; tests replace it). */
   Map<String, String> environment = System.getenv();
 
@@ -63,9 +98,10 @@ public class RunMojo extends AbstractFwoaMojo {
     }
     LocalRun.Settings settings = new LocalRun.Settings(dataDirectory.toPath(), port,
         cacheDirectory != null ? cacheDirectory.toPath() : NpmPackages.defaultCacheDirectory(), clean,
-        enableMultiTenancy, exitAfterStartup, enableESHardDelete, enforceReferentialIntegrity);
+        enableMultiTenancy, exitAfterStartup, enableESHardDelete, enforceReferentialIntegrity,
+        LocalRun.Settings.jvmArguments(jvmArguments));
     try {
-      new LocalRun(engineLog(), new NodeRuntime(environment)).run(settings);
+      new LocalRun(engineLog(), new NodeRuntime(environment), this::serverClasspath).run(settings);
     } catch (NodeRuntimeException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (LocalStackException e) {
@@ -77,5 +113,38 @@ public class RunMojo extends AbstractFwoaMojo {
     } catch (RuntimeException e) {
       throw new MojoExecutionException("The local FHIR server failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The forked server's classpath: this plugin and its dependencies, plus slf4j-api, which Maven
+   * lends its plugins from its own (older) copy instead of resolving theirs; resolved here in the
+   * version of the slf4j-simple the server logs with.
+   */
+  private List<Path> serverClasspath() {
+    if (plugin == null) {
+      return LocalRun.ownClasspath(); // not started by Maven (tests)
+    }
+    List<Path> out = new ArrayList<>();
+    out.add(plugin.getPluginArtifact().getFile().toPath());
+    String slf4jVersion = null;
+    boolean hasApi = false;
+    for (Artifact a : plugin.getArtifacts()) {
+      out.add(a.getFile().toPath());
+      if ("org.slf4j".equals(a.getGroupId())) {
+        hasApi |= "slf4j-api".equals(a.getArtifactId());
+        slf4jVersion = "slf4j-simple".equals(a.getArtifactId()) ? a.getVersion() : slf4jVersion;
+      }
+    }
+    if (!hasApi && slf4jVersion != null) {
+      try {
+        ArtifactResult api = repositorySystem.resolveArtifact(repositorySession, new ArtifactRequest(
+            new DefaultArtifact("org.slf4j", "slf4j-api", "jar", slf4jVersion), pluginRepositories, null));
+        out.add(api.getArtifact().getFile().toPath());
+      } catch (ArtifactResolutionException e) {
+        throw new UncheckedIOException(new IOException("Could not resolve org.slf4j:slf4j-api:" + slf4jVersion
+            + " for the local server's JVM: " + e.getMessage(), e));
+      }
+    }
+    return out;
   }
 }

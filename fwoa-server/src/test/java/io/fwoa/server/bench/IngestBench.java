@@ -36,10 +36,10 @@ import java.util.stream.Stream;
  * transactions of at most 1,000 entries. Two ways to keep the parts valid:
  *
  * <ul>
- *   <li>{@code put} (default): every {@code POST} entry with a {@code urn:uuid:} fullUrl becomes
+ *   <li>{@code put}: every {@code POST} entry with a {@code urn:uuid:} fullUrl becomes
  *       {@code PUT Type/<uuid>} and every reference to such a fullUrl becomes {@code Type/<uuid>},
  *       so each part stands alone; C clients take the parts in order from one queue.
- *   <li>{@code post}: the entries stay Synthea's conditional and plain creates; a client sends the
+ *   <li>{@code post} (default): the entries stay Synthea's conditional and plain creates; a client sends the
  *       parts of one bundle in order and points the references to earlier parts at the locations
  *       the server gave them (what a loader does without choosing ids). C clients take whole
  *       bundles, largest first.
@@ -83,7 +83,7 @@ public final class IngestBench {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-    Method method = Method.valueOf((args.length > 2 ? args[2] : "put").toUpperCase(java.util.Locale.ROOT));
+    Method method = Method.valueOf((args.length > 2 ? args[2] : "post").toUpperCase(java.util.Locale.ROOT));
     IngestBench bench = new IngestBench(System.getenv("BENCH_BASE_URL"), System.getenv("BENCH_TOKEN"));
     String stackPid = System.getenv("BENCH_STACK_PID");
     System.exit(bench.run(dir, clients, method, stackPid == null ? -1 : Long.parseLong(stackPid)) ? 0 : 1);
