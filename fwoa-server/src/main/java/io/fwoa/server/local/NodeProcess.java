@@ -5,14 +5,25 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** An emulator running as a Node.js child process on 127.0.0.1, stopped with its children. */
+/**
+ * An emulator running as a Node.js child process on 127.0.0.1, stopped with its children. It also
+ * stops by itself when this JVM dies without stopping it (killed): a preloaded script exits node
+ * when its standard input, a pipe this JVM holds open, ends. Otherwise a killed server would leave
+ * emulators running that hold the data directory (dynalite's LevelDB lock) and the ports.
+ */
 public final class NodeProcess implements AutoCloseable {
+
+  private static final String EXIT_WITH_PARENT = "process.stdin.on('end', () => process.exit(0));\n"
+      + "process.stdin.on('error', () => process.exit(0));\n"
+      + "process.stdin.resume();\n";
+  private static volatile Path exitWithParent;
 
   private final String name;
   private final Process process;
@@ -33,6 +44,8 @@ public final class NodeProcess implements AutoCloseable {
       Path log, int port) {
     List<String> command = new ArrayList<>();
     command.add(nodeCommand());
+    command.add("--require");
+    command.add(exitWithParentScript().toString());
     command.add(script.toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
@@ -47,6 +60,31 @@ public final class NodeProcess implements AutoCloseable {
     NodeProcess np = new NodeProcess(name, p, log, port);
     np.awaitPort(30_000);
     return np;
+  }
+
+  /** The preload script, written once per JVM (removed when the JVM exits). */
+  private static synchronized Path exitWithParentScript() {
+    if (exitWithParent == null) {
+      try {
+        Path file = Files.createTempFile("fwoa-exit-with-parent", ".js");
+        Files.writeString(file, EXIT_WITH_PARENT);
+        file.toFile().deleteOnExit();
+        exitWithParent = file;
+      } catch (IOException e) {
+        throw new LocalStackException("Could not write the emulators' preload script: " + e.getMessage(), e);
+      }
+    }
+    return exitWithParent;
+  }
+
+  /** Ends the emulator's standard input, as this JVM's death would (tests). */
+  void closeInput() throws IOException {
+    process.getOutputStream().close();
+  }
+
+  /** Whether the emulator's process is still running. */
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   public int port() {
