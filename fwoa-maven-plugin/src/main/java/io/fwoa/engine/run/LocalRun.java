@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * fwoa:run's engine: the whole FHIR service on this machine (dynalite, s3rver, cognito-local, an
@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * until Ctrl-C.
  *
  * <p>The server runs in a JVM of its own ({@link LocalServer}), as spring-boot:run does: its JVM
- * options are the server's (by default C1 only, which halves the CPU a short run spends compiling;
- * see bench/ingest.sh), its threads and memory are not the build's, and stopping the build stops it.
+ * options are the server's (by default C1 only, which saves most of the CPU a short run spends
+ * compiling; see bench/ingest.sh), its threads and memory are not the build's, and stopping the build stops it.
  */
 public final class LocalRun {
 
