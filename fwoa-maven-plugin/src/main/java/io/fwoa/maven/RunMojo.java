@@ -124,8 +124,7 @@ public class RunMojo extends AbstractFwoaMojo {
     if (plugin == null) {
       return LocalRun.ownClasspath(); // not started by Maven (tests)
     }
-    List<Path> out = new ArrayList<>();
-    out.add(plugin.getPluginArtifact().getFile().toPath());
+    List<Path> out = new ArrayList<>(); // the plugin's artifacts include the plugin itself
     String slf4jVersion = null;
     boolean hasApi = false;
     for (Artifact a : plugin.getArtifacts()) {
