@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -176,7 +177,10 @@ public final class LocalServer {
     log.info("  Integrity: references to resources that do not exist are "
         + (settings.referentialIntegrity() ? "refused" : "stored") + " (fwoa.enforceReferentialIntegrity="
         + settings.referentialIntegrity() + ")");
-    log.info("  JVM      : " + String.join(" ", settings.jvmArguments()) + " (fwoa.jvmArguments), Java "
+    // The options this JVM was started with (not the setting), less the logging format the goal adds.
+    List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-Dorg.slf4j.simpleLogger.")).toList();
+    log.info("  JVM      : " + String.join(" ", options) + " (fwoa.jvmArguments), Java "
         + Runtime.version().feature() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
     log.info("");
   }
