@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import io.fwoa.server.api.FhirException;
 import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.fhir.JsonCheck;
+import io.fwoa.server.fhir.ParsedResources;
 import io.fwoa.server.storage.ResourceKey;
 import java.time.Instant;
 import java.util.Date;
@@ -92,6 +93,7 @@ public final class Resources {
     if (problem != null) {
       throw FhirException.invalidElement(problem.expression(), "as it would be stored, " + problem.message());
     }
+    ParsedResources.remember(json, resource);
     return json;
   }
 }

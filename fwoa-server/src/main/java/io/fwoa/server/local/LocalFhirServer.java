@@ -5,9 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.fwoa.server.api.FhirApi;
+import io.fwoa.server.binary.S3BinaryStore;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.config.ServerFactory;
-import io.fwoa.server.binary.S3BinaryStore;
+import io.fwoa.server.fhir.ParsedResources;
 import io.fwoa.server.lambda.FhirApiHandler;
 import io.fwoa.server.lambda.StreamIndexHandler;
 import io.fwoa.server.search.opensearch.SearchIndex;
@@ -190,7 +191,8 @@ public final class LocalFhirServer implements AutoCloseable {
     }
 
     // Search: the embedded OpenSearch node; the writes of each request are fed to the stream
-    // handler (LocalStreams) before its response is sent, with refresh, so searches see them at once.
+    // handler (LocalStreams) before its response is sent, so searches see them at once (the index
+    // refreshes what was written when the next search comes).
     openSearch = track(EmbeddedOpenSearch.start(o.dataDirectory() != null ? data.resolve("opensearch") : null));
     searchIndex = track(LocalSearch.connect(openSearch.endpoint()));
     S3BinaryStore overflow = new S3BinaryStore(() -> ServerFactory.s3Client(config), () -> null, BUCKET, null);
@@ -214,6 +216,8 @@ public final class LocalFhirServer implements AutoCloseable {
     // The final flush and the marker: after the API stops (closed before this), before the index.
     track(this::stopIndexing);
 
+    // This server indexes each request's writes on the request's thread: reuse what it parsed.
+    ParsedResources.enable();
     FhirApi api = ServerFactory.create(config, new ServerFactory.Overrides(
         dynamo -> streams = new LocalStreams(dynamo, queue), () -> searchIndex));
     FhirApiHandler handler = new FhirApiHandler(api);
@@ -231,6 +235,7 @@ public final class LocalFhirServer implements AutoCloseable {
         return response;
       } finally {
         StreamQueue.Flushed flushed = queue.flush(since);
+        ParsedResources.clear();
         if (!flushed.ok() && response != null) {
           warn(response, flushed);
         }

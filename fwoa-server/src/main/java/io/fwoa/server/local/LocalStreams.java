@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * DynamoDB Streams for the local stack (dynalite has none): every successful write of the FHIR
  * server becomes the stream record DynamoDB would emit (new image, keys) and goes to the {@link
  * StreamQueue}, which the local HTTP server flushes before it sends each response: one stream
- * event, so one bulk request and one refresh, per request rather than per DynamoDB write (a
+ * event, so one bulk request, per request rather than per DynamoDB write (a
  * 300-entry transaction makes a dozen batch writes). Search is therefore consistent as soon as a
  * request returns, through exactly the indexing code the cloud runs.
  *

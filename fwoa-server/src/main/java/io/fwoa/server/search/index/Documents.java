@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fwoa.server.fhir.Fhir;
+import io.fwoa.server.fhir.ParsedResources;
 import io.fwoa.server.search.params.FhirPaths;
 import io.fwoa.server.search.params.ParamType;
 import io.fwoa.server.search.params.SearchParam;
@@ -74,7 +75,7 @@ public final class Documents {
    * @param resourceJson the resource as stored (FHIR JSON)
    */
   public ObjectNode build(String tenant, String type, String id, long vid, Instant lastUpdated, String resourceJson) {
-    Resource resource = (Resource) Fhir.jsonParser().parseResource(resourceJson);
+    Resource resource = ParsedResources.parse(resourceJson);
     ObjectNode doc = header(tenant, type, id, vid, lastUpdated, false);
     ObjectNode p = doc.putObject("p");
     ArrayNode present = doc.putArray("present");

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.opensearch.client.json.JsonpDeserializer;
 import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -22,6 +24,7 @@ import org.opensearch.client.opensearch.core.MgetResponse;
 import org.opensearch.client.opensearch.core.SearchRequest;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 import org.opensearch.client.transport.OpenSearchTransport;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * fwoa's use of OpenSearch, through opensearch-java: per-type indexes behind aliases (created on
  * first write from the generated mappings), bulk writes, searches and multi-gets. Query bodies are
  * built as JSON (the query DSL itself) and handed to the typed client.
+ *
+ * <p>Writes that must be visible to the next search (fwoa:run, tests) are not refreshed one bulk
+ * request at a time: the indexes they touched are refreshed when a search is about to run, once
+ * for all the writes made since (an ingest that does not search refreshes nothing). Multi-gets
+ * read the translog and need no refresh.
  */
 public final class SearchIndex implements AutoCloseable {
 
@@ -40,6 +48,13 @@ public final class SearchIndex implements AutoCloseable {
 
   private final OpenSearchClient client;
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  /** Indexes with writes that no refresh has made searchable yet. */
+  private final Set<String> unrefreshed = ConcurrentHashMap.newKeySet();
+  /** Bulk requests whose writes must be searchable, counted when they have been added above. */
+  private final AtomicLong writes = new AtomicLong();
+  /** How many of those writes the last refresh covers. */
+  private volatile long refreshedWrites;
+  private final Object refreshing = new Object();
 
   public SearchIndex(OpenSearchTransport transport) {
     this.client = new OpenSearchClient(transport);
@@ -93,9 +108,21 @@ public final class SearchIndex implements AutoCloseable {
     ready.remove(resourceType);
   }
 
+  /**
+   * Sends a bulk request.
+   *
+   * @param refresh make the writes visible to every later {@link #search} through this object
+   */
   public BulkResponse bulk(List<BulkOperation> operations, boolean refresh) {
     try {
-      return client.bulk(b -> b.operations(operations).refresh(refresh ? Refresh.True : Refresh.False));
+      BulkResponse response = client.bulk(b -> b.operations(operations).refresh(Refresh.False));
+      if (refresh) {
+        for (BulkResponseItem item : response.items()) {
+          unrefreshed.add(item.index());
+        }
+        writes.incrementAndGet(); // after the indexes are listed: a refresh that counts it sees them
+      }
+      return response;
     } catch (IOException e) {
       throw new SearchUnavailableException("OpenSearch bulk request failed: " + e.getMessage(), e);
     } catch (OpenSearchException e) {
@@ -127,6 +154,7 @@ public final class SearchIndex implements AutoCloseable {
    * track_total_hits, _source, aggs). Missing indexes count as empty.
    */
   public SearchResponse<ObjectNode> search(List<String> indexes, ObjectNode body) {
+    refreshWrites();
     SearchRequest request = typed(MAPPER.createObjectNode().setAll(body), SearchRequest._DESERIALIZER);
     SearchRequest withIndex = SearchRequest.of(b -> {
       copy(request, b);
@@ -142,6 +170,35 @@ public final class SearchIndex implements AutoCloseable {
         throw io.fwoa.server.api.FhirException.badRequest("The search could not be run: " + e.getMessage());
       }
       throw new SearchUnavailableException("OpenSearch search failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refreshes the indexes written to since the last refresh, unless a refresh that began after
+   * every write made so far has finished. Searches that arrive during a refresh wait for it and
+   * then share the next one: one refresh serves every search waiting, not one each.
+   */
+  private void refreshWrites() {
+    long needed = writes.get();
+    if (refreshedWrites >= needed) {
+      return;
+    }
+    synchronized (refreshing) {
+      if (refreshedWrites >= needed) {
+        return;
+      }
+      long covered = writes.get(); // read before the indexes: each write it counts is listed
+      List<String> indexes = new ArrayList<>(unrefreshed);
+      unrefreshed.removeAll(indexes);
+      if (!indexes.isEmpty()) {
+        try {
+          client.indices().refresh(r -> r.index(indexes).ignoreUnavailable(true).allowNoIndices(true));
+        } catch (IOException | OpenSearchException e) {
+          unrefreshed.addAll(indexes);
+          throw new SearchUnavailableException("OpenSearch could not refresh " + indexes + ": " + e.getMessage(), e);
+        }
+      }
+      refreshedWrites = covered;
     }
   }
 

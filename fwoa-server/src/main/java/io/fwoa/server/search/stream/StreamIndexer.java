@@ -2,17 +2,15 @@ package io.fwoa.server.search.stream;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fwoa.server.search.index.Documents;
 import io.fwoa.server.search.index.Mappings;
+import io.fwoa.server.search.opensearch.JsonDocument;
 import io.fwoa.server.search.opensearch.SearchIndex;
 import io.fwoa.server.storage.DocumentOverflow;
 import io.fwoa.server.storage.ResourceKey;
 import io.fwoa.server.storage.StoredVersion;
 import io.fwoa.server.storage.dynamo.StreamImages;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,7 +62,6 @@ public final class StreamIndexer {
   public static final long STOP_MILLIS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamIndexer.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int ATTEMPTS = 4;
   private static final long[] BACKOFF_MILLIS = {100, 500, 2000};
   /** A bulk item's action line, roughly: what a document costs beyond its JSON. */
@@ -93,7 +90,7 @@ public final class StreamIndexer {
 
   /**
    * @param hardDelete remove documents of deleted resources (else mark them deleted)
-   * @param refresh make the changes visible to search before returning (fwoa:run, tests)
+   * @param refresh make the changes visible to every later search through {@code index} (fwoa:run, tests)
    * @param overflow where documents too large for an item are kept, or null
    */
   public StreamIndexer(SearchIndex index, boolean hardDelete, boolean refresh, DocumentOverflow overflow) {
@@ -351,30 +348,9 @@ public final class StreamIndexer {
   }
 
   private static Operation index(Change c, ObjectNode doc) {
-    return new Operation(BulkOperation.of(b -> b.index(i -> i.index(c.alias()).id(c.docId()).document(doc)
-        .version(c.vid()).versionType(VersionType.External))), ACTION_BYTES + jsonBytes(doc));
-  }
-
-  /** The size of a document's JSON, counted as it is written (nothing is kept). */
-  private static long jsonBytes(ObjectNode doc) {
-    long[] count = {0};
-    OutputStream counter = new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    };
-    try {
-      MAPPER.writeValue(counter, doc);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("The search document cannot be written as JSON", e);
-    }
-    return count[0];
+    JsonDocument json = JsonDocument.of(doc);
+    return new Operation(BulkOperation.of(b -> b.index(i -> i.index(c.alias()).id(c.docId()).document(json)
+        .version(c.vid()).versionType(VersionType.External))), ACTION_BYTES + json.bytes());
   }
 
   /**

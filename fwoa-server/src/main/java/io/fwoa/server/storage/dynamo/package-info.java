@@ -10,8 +10,9 @@
  *
  * <ul>
  *   <li><b>Resource versions</b>: {@code id} = {@code [tenant|]Type/logicalId}, {@code vid} = 1, 2,
- *       ... Every version is kept. Attributes: {@code resource} (the FHIR JSON, absent on a delete
- *       tombstone), {@code documentStatus} (AVAILABLE, DELETED or PENDING), {@code lastUpdated}
+ *       ... Every version is kept. Attributes: the document (absent on a delete tombstone) as
+ *       {@code resource} (FHIR JSON up to 1 KB), {@code resourceGz} (larger, gzipped, up to 300 KB
+ *       compressed) or {@code resourceRef} (an object in the binary bucket), {@code documentStatus} (AVAILABLE, DELETED or PENDING), {@code lastUpdated}
  *       (fixed-width ISO-8601), {@code method}, {@code resourceType}, {@code logicalId}, optional
  *       {@code tenant} and {@code contentKey} (Binary data in S3). Committed versions also carry the
  *       keys of two sparse, keys-only GSIs: {@code type-history} ({@code typeHistory} =
@@ -44,7 +45,7 @@
  * {@code documentStatus} is AVAILABLE or DELETED (a PENDING item becomes one when published, which
  * is a MODIFY of the same key); transaction records ({@code id} = {@code _tx} or {@code _tx#k}), identifier index
  * entries ({@code id} containing {@code _ident|}) and the page token key ({@code id} = {@code
- * _keys}) are not resources. Large documents are in
+ * _keys}) are not resources. Documents over 1 KB are in
  * {@code resourceGz} (gzip) or behind {@code resourceRef} (an object in the binary bucket).
  *
  * <h2>Single writes</h2>
