@@ -58,9 +58,10 @@ class ReadYourWritesTest {
         problems.add("after creating " + id + " (" + family + "): " + found);
       }
       String renamed = family + "b";
+      String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"tag\":[{\"system\":\""
+          + search.tagSystem + "\",\"code\":\"" + search.tag + "\"}]},\"name\":[{\"family\":\"" + renamed + "\"}]}";
       HttpResponse<String> put = Http.send("PUT", search.base() + "/Patient/" + id, search.token(),
-          "application/fhir+json", "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"tag\":[{\"system\":\""
-              + search.tagSystem + "\",\"code\":\"" + search.tag + "\"}]},\"name\":[{\"family\":\"" + renamed + "\"}]}");
+          "application/fhir+json", body);
       if (put.statusCode() != 200) {
         problems.add("update of " + id + ": " + put.statusCode() + " " + put.body());
         continue;

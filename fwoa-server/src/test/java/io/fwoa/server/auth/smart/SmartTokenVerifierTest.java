@@ -53,7 +53,8 @@ class SmartTokenVerifierTest {
   }
 
   /** A verifier whose issuer serves {@code published} (changeable), counting fetches. */
-  private static SmartTokenVerifier verifier(AtomicReference<JWKSet> published, AtomicInteger fetches) throws Exception {
+  private static SmartTokenVerifier verifier(AtomicReference<JWKSet> published, AtomicInteger fetches)
+      throws Exception {
     URL jwks = URI.create(ISSUER + "/jwks").toURL();
     var keys = JWKSourceBuilder.create(jwks, url -> {
       fetches.incrementAndGet();
