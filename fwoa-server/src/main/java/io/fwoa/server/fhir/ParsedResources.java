@@ -7,8 +7,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * The resources this thread has just encoded for storage, by the JSON they were encoded to.
  * fwoa:run indexes a request's writes on the request's own thread before it answers, so its
- * indexer can take the resource instead of parsing the same JSON back (a fifth of an ingest's
- * request-thread CPU). Only the local server turns this on, and it forgets everything after each
+ * indexer can take the resource instead of parsing the same JSON back (about a seventh of an
+ * ingest's request-thread CPU). Only the local server turns this on, and it forgets everything after each
  * request; in the cloud the indexer runs in another function and always parses.
  *
  * <p>Resources are remembered when they are stamped for storage, the last change made to them. A
@@ -18,7 +18,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class ParsedResources {
 
-  /** Most resources a thread remembers (a transaction's worth; beyond that, the oldest go). */
+  /** Most resources a thread remembers (a transaction's worth; beyond that it starts afresh). */
   static final int MAX = 1_000;
 
   private static volatile boolean enabled;
