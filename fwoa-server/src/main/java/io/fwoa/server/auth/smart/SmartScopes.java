@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +49,7 @@ public final class SmartScopes {
    * @param knownType whether a name is a FHIR resource type this server serves
    */
   public static Parsed parse(List<String> scopes, Predicate<String> knownType) {
-    List<SmartScope> out = new ArrayList<>();
+    Map<String, SmartScope> out = new LinkedHashMap<>(); // by text: a repeated scope counts once
     List<String> ignored = new ArrayList<>();
     int read = 0;
     for (String scope : scopes) {
@@ -86,14 +87,12 @@ public final class SmartScopes {
         }
       }
       if (parsed != null) {
-        if (out.stream().noneMatch(s -> s.text().equals(scope))) {
-          out.add(parsed);
-        }
+        out.putIfAbsent(scope, parsed);
       } else {
         ignored.add(shorten(scope) + ": " + problem);
       }
     }
-    return new Parsed(List.copyOf(out), List.copyOf(ignored));
+    return new Parsed(List.copyOf(out.values()), List.copyOf(ignored));
   }
 
   /** Splits a {@code scope} claim (space-separated) as OAuth 2.0 defines it. */

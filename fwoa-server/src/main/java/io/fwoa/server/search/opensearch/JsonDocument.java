@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.JsonpSerializable;
 import org.opensearch.client.json.jackson.JacksonJsonpGenerator;
@@ -23,7 +24,7 @@ public final class JsonDocument implements JsonpSerializable {
 
   private JsonDocument(String json) {
     this.json = json;
-    this.utf8Bytes = utf8Length(json);
+    this.utf8Bytes = json.getBytes(StandardCharsets.UTF_8).length;
   }
 
   public static JsonDocument of(ObjectNode document) {
@@ -56,23 +57,5 @@ public final class JsonDocument implements JsonpSerializable {
   @Override
   public String toString() {
     return json;
-  }
-
-  private static long utf8Length(String s) {
-    long n = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          n += 1;
-        } else if (Character.isHighSurrogate(c)) {
-          n += 2; // with its low surrogate: 4 bytes for 2 chars
-          i++;
-        } else {
-          n += 2;
-        }
-      }
-    }
-    return n;
   }
 }
