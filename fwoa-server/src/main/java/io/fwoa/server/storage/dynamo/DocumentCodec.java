@@ -26,9 +26,9 @@ final class DocumentCodec {
   /**
    * Items keep documents up to this size as plain strings; larger ones are gzipped. DynamoDB
    * charges writes and reads per KB of item, and FHIR JSON compresses about threefold: in the
-   * Synthea population of bench/ingest.sh, 40% of the resources are over 1 KB (3.7 KB on average,
-   * 1.2 KB gzipped), and the items of all of them take 1.6 times fewer write units. dynalite,
-   * which keeps items as JSON text, spends about a fifth less CPU on that ingest.
+   * Synthea population of bench/ingest.sh, 41% of the resources are over 1 KB (3.7 KB on average,
+   * 1.2 KB gzipped), and its items take 1.6 times fewer write units (bench/document-sizes.sh).
+   * dynalite, which keeps items as JSON text, spends about a fifth less CPU on that ingest.
    */
   static final int PLAIN_LIMIT = 1024;
   /** Compressed documents up to this size stay in the item (DynamoDB's limit is 400 KB per item). */
