@@ -27,6 +27,7 @@ import java.util.Optional;
  *     marking them deleted
  * @param enforceReferentialIntegrity ENFORCE_REFERENTIAL_INTEGRITY: written resources may refer
  *     only to existing resources of this server (default false)
+ * @param smartSettings SMART on FHIR's settings (issuer, keys, claims), present when SMART is on
  */
 public record ServerConfig(
     String logLevel,
@@ -45,7 +46,8 @@ public record ServerConfig(
     int maxRequestBytes,
     Optional<String> searchEndpoint,
     boolean hardDelete,
-    boolean enforceReferentialIntegrity) {
+    boolean enforceReferentialIntegrity,
+    Optional<SmartSettings> smartSettings) {
 
   public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String ENABLE_MULTI_TENANCY = "ENABLE_MULTI_TENANCY";
@@ -88,7 +90,8 @@ public record ServerConfig(
         positive(env, MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
         nonBlank(env.get(ELASTICSEARCH_DOMAIN_ENDPOINT)),
         Boolean.parseBoolean(env.getOrDefault(ENABLE_ES_HARD_DELETE, "false")),
-        strictBoolean(env, ENFORCE_REFERENTIAL_INTEGRITY));
+        strictBoolean(env, ENFORCE_REFERENTIAL_INTEGRITY),
+        SmartSettings.fromEnvironment(env));
   }
 
   /** SMART on FHIR is on when the deployment configured an authorization server. */
