@@ -4,6 +4,8 @@ import io.fwoa.server.auth.Authenticator;
 import io.fwoa.server.auth.Authorizer;
 import io.fwoa.server.auth.Interaction;
 import io.fwoa.server.auth.Principal;
+import io.fwoa.server.auth.Reach;
+import io.fwoa.server.auth.smart.SmartReach;
 import io.fwoa.server.auth.Tenants;
 import io.fwoa.server.capability.CapabilityStatements;
 import io.fwoa.server.conditional.SearchCriteria;
@@ -164,13 +166,23 @@ public final class FhirApi {
       throw new FhirException(503, IssueType.TRANSIENT, "The server has no resource table configured (RESOURCE_TABLE)");
     }
     String tenant = tenant(pathTenant, principal);
-    Call call = new Call(request, principal, tenant, segments, base(request, pathTenant));
+    Reach reach = reach(principal, tenant);
+    Interactions in = interactions.restrictedTo(reach);
+    Bundles callBundles = in == interactions ? bundles : new Bundles(in, config.maxTransactionEntries());
+    Call call = new Call(request, principal, tenant, segments, base(request, pathTenant), reach, in, callBundles);
     ApiResponse response = dispatch(call);
     return head ? new ApiResponse(response.status(), response.headers(), null) : response;
   }
 
-  /** One request after authentication. */
-  private record Call(ApiRequest request, Principal principal, String tenant, List<String> segments, String base) {
+  /**
+   * One request after authentication.
+   *
+   * @param reach which resources the caller's access reaches
+   * @param in the interactions as the caller may use them (limited to its reach)
+   * @param bundles transactions and batches for the caller
+   */
+  private record Call(ApiRequest request, Principal principal, String tenant, List<String> segments, String base,
+      Reach reach, Interactions in, Bundles bundles) {
     String method() {
       return request.method().equals("HEAD") ? "GET" : request.method();
     }
@@ -229,7 +241,7 @@ public final class FhirApi {
       }
       if (s.size() == 4) {
         authorize(c, Interaction.VREAD, type);
-        return resource(c, interactions.vread(c.tenant(), type, id, s.get(3)), false);
+        return resource(c, c.in().vread(c.tenant(), type, id, s.get(3)), false);
       }
     }
     throw FhirException.notFound("Unknown path /" + String.join("/", s));
@@ -242,7 +254,7 @@ public final class FhirApi {
       case "POST" -> {
         authorize(c, Interaction.CREATE, type);
         Resource resource = body(r, type);
-        return resource(c, interactions.create(caller(c), type, resource, r.header("If-None-Exist")), true);
+        return resource(c, c.in().create(caller(c), type, resource, r.header("If-None-Exist")), true);
       }
       case "GET" -> {
         return search(c, type, List.of());
@@ -251,18 +263,18 @@ public final class FhirApi {
         requireCondition(conditional, "PUT", type);
         authorize(c, Interaction.UPDATE, type);
         Resource resource = Resources.parse(jsonBody(r), type);
-        return resource(c, interactions.conditionalUpdate(caller(c), type, SearchCriteria.of(r.queryParameters()),
+        return resource(c, c.in().conditionalUpdate(caller(c), type, SearchCriteria.of(r.queryParameters()),
             resource, r.header("If-Match")), true);
       }
       case "DELETE" -> {
         requireCondition(conditional, "DELETE", type);
         authorize(c, Interaction.DELETE, type);
-        return deleted(c, interactions.conditionalDelete(c.tenant(), type, SearchCriteria.of(r.queryParameters())));
+        return deleted(c, c.in().conditionalDelete(c.tenant(), type, SearchCriteria.of(r.queryParameters())));
       }
       case "PATCH" -> {
         requireCondition(conditional, "PATCH", type);
         authorize(c, Interaction.PATCH, type);
-        return resource(c, interactions.conditionalPatch(caller(c), type, SearchCriteria.of(r.queryParameters()),
+        return resource(c, c.in().conditionalPatch(caller(c), type, SearchCriteria.of(r.queryParameters()),
             patchBody(r), r.header("If-Match")), true);
       }
       default -> throw FhirException.methodNotAllowed(c.method() + " is not allowed on /" + type);
@@ -274,7 +286,7 @@ public final class FhirApi {
     switch (c.method()) {
       case "GET" -> {
         authorize(c, Interaction.READ, type);
-        return resource(c, interactions.read(c.tenant(), type, id), false);
+        return resource(c, c.in().read(c.tenant(), type, id), false);
       }
       case "PUT" -> {
         authorize(c, Interaction.UPDATE, type);
@@ -282,15 +294,15 @@ public final class FhirApi {
         if (resource instanceof Binary && Resources.bodyId(resource) == null) {
           resource.setId(id);
         }
-        return resource(c, interactions.update(caller(c), type, id, resource, r.header("If-Match")), true);
+        return resource(c, c.in().update(caller(c), type, id, resource, r.header("If-Match")), true);
       }
       case "PATCH" -> {
         authorize(c, Interaction.PATCH, type);
-        return resource(c, interactions.patch(caller(c), type, id, patchBody(r), r.header("If-Match")), true);
+        return resource(c, c.in().patch(caller(c), type, id, patchBody(r), r.header("If-Match")), true);
       }
       case "DELETE" -> {
         authorize(c, Interaction.DELETE, type);
-        return deleted(c, interactions.delete(c.tenant(), type, id, r.header("If-Match")));
+        return deleted(c, c.in().delete(c.tenant(), type, id, r.header("If-Match")));
       }
       default -> throw FhirException.methodNotAllowed(c.method() + " is not allowed on /" + type + "/" + id);
     }
@@ -308,7 +320,7 @@ public final class FhirApi {
     Bundle out;
     if (bundle.getType() == BundleType.TRANSACTION) {
       authorize(c, Interaction.TRANSACTION, null);
-      out = bundles.transaction(bundle, caller(c), (interaction, type) -> authorize(c, interaction, type),
+      out = c.bundles().transaction(bundle, caller(c), (interaction, type) -> authorize(c, interaction, type),
           representation);
     } else if (bundle.getType() == BundleType.BATCH) {
       authorize(c, Interaction.BATCH, null);
@@ -399,7 +411,7 @@ public final class FhirApi {
     if (!segments.get(0).startsWith("_") && !resourceTypes.contains(segments.get(0))) {
       throw FhirException.notFound("Unknown resource type '" + segments.get(0) + "'");
     }
-    return dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base()));
+    return dispatch(new Call(sub, c.principal(), c.tenant(), segments, c.base(), c.reach(), c.in(), c.bundles()));
   }
 
   /** An entry's response as a batch-response entry. */
@@ -464,7 +476,7 @@ public final class FhirApi {
     parameters.addAll(form);
     boolean strict = "strict".equals(preference(c.request(), "handling"));
     String body = search.search(types, parameters, strict, c.tenant(), path, c.base(),
-        other -> authorize(c, Interaction.SEARCH, other));
+        other -> authorize(c, Interaction.SEARCH, other), c.reach().unrestricted() ? null : c.reach()::restriction);
     return new ApiResponse(200, Map.of("Content-Type", Fhir.JSON_CONTENT_TYPE), body);
   }
 
@@ -511,7 +523,7 @@ public final class FhirApi {
       }
     }
     String page = r.query("_page");
-    HistoryPage result = interactions.history(new HistoryQuery(c.tenant(), type, id, since, count, page));
+    HistoryPage result = c.in().history(new HistoryQuery(c.tenant(), type, id, since, count, page));
     String path = (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
     String base = c.base() == null ? "" : c.base();
     String common = base + path + "?_count=" + count
@@ -575,6 +587,34 @@ public final class FhirApi {
   /** This server's base as the caller addressed it, and the caller's tenant: what absolute URLs may name. */
   private static ServerBase caller(Call c) {
     return new ServerBase(c.request().baseUrl(), c.tenant());
+  }
+
+  /**
+   * How far the caller reaches: everything for Cognito callers (their groups decide which
+   * interactions), what the scopes reach for SMART tokens. A Binary's securityContext is looked up
+   * in the caller's tenant.
+   */
+  private Reach reach(Principal principal, String tenant) {
+    if (principal.smart() == null) {
+      return Reach.ALL;
+    }
+    return new SmartReach(principal.smart(), reference -> current(tenant, reference));
+  }
+
+  private Resource current(String tenant, String reference) {
+    int slash = reference.indexOf('/');
+    if (slash <= 0 || !resourceTypes.contains(reference.substring(0, slash)) || !Resources.isValidId(
+        reference.substring(slash + 1))) {
+      return null;
+    }
+    return interactions.store().current(new io.fwoa.server.storage.ResourceKey(tenant, reference.substring(0, slash),
+        reference.substring(slash + 1))).filter(v -> !v.deleted() && v.json() != null).map(v -> {
+          try {
+            return (Resource) Fhir.jsonParser().parseResource(v.json());
+          } catch (RuntimeException | StackOverflowError e) {
+            return null;
+          }
+        }).orElse(null);
   }
 
   private String tenant(String pathTenant, Principal principal) {

@@ -43,6 +43,10 @@ public final class Tenants {
    */
   public static String of(Principal principal, String pathTenant) {
     String claimed = principal.tenant();
+    if (claimed == null && principal.smart() != null) {
+      throw FhirException.forbidden("Multi-tenancy is on and the SMART token has no tenant claim (the claim "
+          + "SMART_TENANT_CLAIM names, tenantId by default)");
+    }
     if (claimed == null) {
       if ("access".equals(principal.tokenUse())) {
         throw FhirException.forbidden("Multi-tenancy is on and access tokens carry no " + CLAIM + " claim (Cognito "

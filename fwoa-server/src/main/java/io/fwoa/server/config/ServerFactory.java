@@ -1,11 +1,20 @@
 package io.fwoa.server.config;
 
 import io.fwoa.server.api.ApiRequest;
-import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.api.FhirApi;
 import io.fwoa.server.auth.Authenticator;
 import io.fwoa.server.auth.CognitoAuthenticator;
+import io.fwoa.server.auth.Authorizer;
 import io.fwoa.server.auth.RbacAuthorizer;
+import io.fwoa.server.auth.smart.SmartAuthenticator;
+import io.fwoa.server.auth.smart.SmartAuthorizer;
+import io.fwoa.server.auth.smart.SmartTokenVerifier;
+import io.fwoa.server.fhir.Fhir;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.net.MalformedURLException;
+import java.util.Set;
 import io.fwoa.server.binary.S3BinaryStore;
 import io.fwoa.server.conditional.ConditionalResolver;
 import io.fwoa.server.conditional.SearchConditionalResolver;
@@ -75,7 +84,8 @@ public final class ServerFactory {
         : search != null ? new SearchConditionalResolver(store, search) : new StorageConditionalResolver(store);
     Interactions interactions = store == null ? null
         : new Interactions(store, resolver, binaries, Clock.systemUTC(), config.enforceReferentialIntegrity());
-    return new FhirApi(config, authenticator(config), new RbacAuthorizer(), interactions, search);
+    Authorizer authorizer = config.smart() ? new SmartAuthorizer() : new RbacAuthorizer();
+    return new FhirApi(config, authenticator(config), authorizer, interactions, search);
   }
 
   /** The stream Lambda's indexer: the search domain, and the binary bucket for large documents. */
@@ -89,10 +99,7 @@ public final class ServerFactory {
 
   static Authenticator authenticator(ServerConfig config) {
     if (config.smart()) {
-      return request -> {
-        throw FhirException.unauthorized("SMART on FHIR token validation is not available in this release of "
-            + "the server; deploy without SMART (Cognito) to use it");
-      };
+      return smartAuthenticator(config, config.smartSettings().orElseThrow());
     }
     if (config.cognitoIssuerUrl().isEmpty() || config.userPoolClientId().isEmpty()) {
       return (ApiRequest request) -> {
@@ -101,6 +108,20 @@ public final class ServerFactory {
       };
     }
     return new CognitoAuthenticator(config.cognitoIssuerUrl().get(), config.userPoolClientId().get());
+  }
+
+  /** SMART on FHIR: tokens of the configured issuer, verified against its JWKS. */
+  static Authenticator smartAuthenticator(ServerConfig config, SmartSettings smart) {
+    JWKSource<SecurityContext> keys;
+    try {
+      keys = SmartTokenVerifier.remoteKeys(URI.create(smart.jwksUri()).toURL());
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(SmartSettings.SMART_JWKS_URI + " is not a URL: " + smart.jwksUri(), e);
+    }
+    Set<String> types = Set.copyOf(Fhir.context().getResourceTypes());
+    SmartTokenVerifier verifier = new SmartTokenVerifier(smart.issuer(), keys, smart.patientClaim(),
+        smart.fhirUserClaim(), config.multiTenancy() ? smart.tenantClaim() : null, types::contains);
+    return new SmartAuthenticator(verifier, keys, smart.audiences());
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.fwoa.server.interaction;
 
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.auth.Interaction;
+import io.fwoa.server.auth.Reach;
 import io.fwoa.server.binary.BinaryStore;
 import io.fwoa.server.conditional.ConditionalResolver;
 import io.fwoa.server.conditional.SearchCriteria;
@@ -42,6 +44,8 @@ public final class Interactions {
   private final Binaries binaries;
   private final Clock clock;
   private final ReferentialIntegrity integrity;
+  /** How far the caller's access reaches (everything, unless {@link #restrictedTo}). */
+  private final Reach reach;
 
   /**
    * @param binaries where Binary content goes, or null to keep it inside the resource
@@ -62,6 +66,29 @@ public final class Interactions {
     this.binaries = new Binaries(binaries, store);
     this.clock = clock;
     this.integrity = enforceReferentialIntegrity ? new ReferentialIntegrity(store) : null;
+    this.reach = Reach.ALL;
+  }
+
+  private Interactions(Interactions shared, Reach reach) {
+    this.store = shared.store;
+    this.resolver = new ReachResolver(shared.resolver, shared.store, reach);
+    this.binaries = shared.binaries;
+    this.clock = shared.clock;
+    this.integrity = shared.integrity;
+    this.reach = reach;
+  }
+
+  /**
+   * The same interactions for a caller whose access reaches only some resources: reads of others
+   * are 404s, writes that start or end outside the reach are 403s, history leaves others out, and
+   * conditions match only what the caller can see.
+   */
+  public Interactions restrictedTo(Reach reach) {
+    return reach.unrestricted() ? this : new Interactions(this, reach);
+  }
+
+  Reach reach() {
+    return reach;
   }
 
   /**
@@ -105,7 +132,11 @@ public final class Interactions {
           "Resource " + type + "/" + id + " was deleted (version " + v.versionId() + ")",
           java.util.Map.of("ETag", "W/\"" + v.versionId() + "\""));
     }
-    return new Result(200, v, binaries.present(v, false));
+    String json = binaries.present(v, false);
+    if (!reaches(Interaction.READ, v, json)) {
+      throw FhirException.notFound("Resource " + type + "/" + id + " is not known");
+    }
+    return new Result(200, v, json);
   }
 
   public Result vread(String tenant, String type, String id, String versionId) {
@@ -116,7 +147,11 @@ public final class Interactions {
     if (v.deleted()) {
       throw FhirException.gone("Version " + versionId + " of " + type + "/" + id + " is a deletion");
     }
-    return new Result(200, v, binaries.present(v, false));
+    String json = binaries.present(v, false);
+    if (!reaches(Interaction.VREAD, v, json)) {
+      throw FhirException.notFound("Version " + versionId + " of " + type + "/" + id + " is not known");
+    }
+    return new Result(200, v, json);
   }
 
   public HistoryPage history(HistoryQuery query) {
@@ -126,7 +161,55 @@ public final class Interactions {
         throw FhirException.notFound("Resource " + query.type() + "/" + query.id() + " is not known");
       }
     }
-    return store.history(query);
+    HistoryPage page = store.history(query);
+    if (reach.unrestricted()) {
+      return page;
+    }
+    // Only versions the caller reaches; deletions carry no content to decide by, so they are left out.
+    Interaction interaction = query.id() != null ? Interaction.HISTORY_INSTANCE
+        : query.type() != null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_SYSTEM;
+    List<StoredVersion> visible = new ArrayList<>();
+    for (StoredVersion v : page.versions()) {
+      if (!v.deleted() && reaches(interaction, v, v.json())) {
+        visible.add(v);
+      }
+    }
+    if (query.id() != null && visible.isEmpty() && query.pageToken() == null) {
+      throw FhirException.notFound("Resource " + query.type() + "/" + query.id() + " is not known");
+    }
+    return new HistoryPage(visible, page.nextPageToken());
+  }
+
+  /** Whether the caller's reach for the interaction includes this stored version (unreadable: no). */
+  boolean reaches(Interaction interaction, StoredVersion v, String json) {
+    if (reach.unrestricted()) {
+      return true;
+    }
+    try {
+      return json != null && reach.permits(interaction, StoredJson.parse(v, json));
+    } catch (FhirException unreadable) {
+      return false;
+    }
+  }
+
+  /**
+   * A write's checks against the caller's reach: the current version (if any) and the new content
+   * must both be within it.
+   *
+   * @throws FhirException 403 naming what is out of reach
+   */
+  void checkWrite(Interaction interaction, StoredVersion current, Resource next, String where) {
+    if (reach.unrestricted()) {
+      return;
+    }
+    if (current != null && !current.deleted() && !reaches(interaction, current, current.json())) {
+      throw FhirException.forbidden(where + current.key().reference() + " is outside what this token reaches ("
+          + reach.describe() + ")");
+    }
+    if (next != null && !reach.permits(interaction, next)) {
+      throw FhirException.forbidden(where + "the " + next.fhirType() + " would be outside what this token reaches ("
+          + reach.describe() + "): a token may only write resources it could read back");
+    }
   }
 
   // ------------------------------------------------------------------ create
@@ -154,6 +237,7 @@ public final class Interactions {
       id = conditionalId(tenant, type, criteria);
     }
     ResourceKey key = new ResourceKey(tenant, type, id);
+    checkWrite(Interaction.CREATE, null, resource, "");
     checkReferences(caller, resource, key);
     StoredVersion v = newVersion(key, resource, 1, "POST");
     try {
@@ -281,6 +365,7 @@ public final class Interactions {
       if (current.get().deleted()) {
         return new Result(204, current.get(), null);
       }
+      checkWrite(Interaction.DELETE, current.get(), null, "");
       StoredVersion tombstone = new StoredVersion(key, current.get().versionId() + 1, now(), true, null, "DELETE", null);
       try {
         store.write(new VersionWrite(tombstone, Set.of(), false));
@@ -319,6 +404,7 @@ public final class Interactions {
         checkIfMatch(ifMatch, current, key);
       }
       Resource resource = content.of(current);
+      checkWrite(method.equals("PATCH") ? Interaction.PATCH : Interaction.UPDATE, current, resource, "");
       if (resource != checked) {
         checkReferences(caller, resource, key);
         checked = resource;

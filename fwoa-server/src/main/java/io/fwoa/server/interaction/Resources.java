@@ -68,6 +68,10 @@ public final class Resources {
     return resource;
   }
 
+  public static boolean isValidId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
   public static void checkId(String id) {
     if (id == null || !ID.matcher(id).matches()) {
       throw FhirException.badRequest("Invalid resource id '" + id + "': ids are 1-64 characters of A-Z a-z 0-9 - .");

@@ -491,19 +491,25 @@ final class TransactionProcessor {
             e.version = current;
             continue;
           }
+          in.checkWrite(Interaction.DELETE, current, null, where + ": ");
           StoredVersion tombstone = new StoredVersion(e.target, vid, in.now(), true, null, "DELETE", null);
           writes.add(new VersionWrite(tombstone, Set.of(), false));
           e.version = tombstone;
           e.status = 204;
         }
-        case POST, PUT -> changes.add(new Change(e, e.resource.copy(), vid, current == null || current.deleted()));
+        case POST, PUT -> {
+          in.checkWrite(e.method == HTTPVerb.POST ? Interaction.CREATE : Interaction.UPDATE, current, e.resource,
+              where + ": ");
+          changes.add(new Change(e, e.resource.copy(), vid, current == null || current.deleted()));
+        }
         case PATCH -> {
           if (current == null || current.deleted()) {
             throw current == null ? FhirException.notFound(where + ": " + e.target.reference() + " is not known")
                 : FhirException.gone(where + ": " + e.target.reference() + " was deleted");
           }
-          changes.add(new Change(e, Interactions.applyPatch(e.patch, current, e.target.type(), e.target.id()), vid,
-              false));
+          Resource patched = Interactions.applyPatch(e.patch, current, e.target.type(), e.target.id());
+          in.checkWrite(Interaction.PATCH, current, patched, where + ": ");
+          changes.add(new Change(e, patched, vid, false));
         }
         default -> { }
       }

@@ -2,6 +2,7 @@ package io.fwoa.server.search;
 
 import ca.uhn.fhir.parser.IParser;
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.auth.SearchRestriction;
 import io.fwoa.server.conditional.SearchCriteria;
 import io.fwoa.server.config.Lazy;
 import io.fwoa.server.fhir.Fhir;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -62,8 +64,17 @@ public final class SearchService {
    */
   public String search(List<String> types, List<Map.Entry<String, String>> parameters, boolean strict,
       String tenant, String path, String base, Consumer<String> authorizeType) {
+    return search(types, parameters, strict, tenant, path, base, authorizeType, null);
+  }
+
+  /**
+   * @param restriction what the caller's access reaches of each type, or null for everything
+   */
+  public String search(List<String> types, List<Map.Entry<String, String>> parameters, boolean strict,
+      String tenant, String path, String base, Consumer<String> authorizeType,
+      Function<String, SearchRestriction> restriction) {
     ParsedSearch parsed = SearchParser.parse(types, parameters, strict);
-    SearchEngine.Result result = engine().search(parsed, tenant, base, authorizeType);
+    SearchEngine.Result result = engine().search(parsed, tenant, base, authorizeType, restriction);
     String prefix = (base == null ? "" : base) + path;
     String query = encode(parsed.query());
     Bundle bundle = new Bundle();

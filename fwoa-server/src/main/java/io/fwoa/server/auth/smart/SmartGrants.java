@@ -55,7 +55,7 @@ public final class SmartGrants {
     return out;
   }
 
-  private static boolean usable(SmartToken token, SmartScope s) {
+  static boolean usable(SmartToken token, SmartScope s) {
     return switch (s.context()) {
       case PATIENT -> token.patient() != null;
       case USER -> token.fhirUser() != null;

@@ -2,6 +2,7 @@ package io.fwoa.server.auth.smart;
 
 import io.fwoa.server.auth.smart.SmartScope.Context;
 import io.fwoa.server.auth.smart.SmartScope.Permission;
+import io.fwoa.server.search.query.GranularMatch;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -80,6 +81,10 @@ public final class SmartScopes {
             List<Map.Entry<String, String>> query = m.group(4) == null ? List.of() : query(m.group(4));
             if (query == null) {
               problem = "the query '" + m.group(4) + "' is not name=value pairs joined by &";
+            } else if (!query.isEmpty() && m.group(2).equals("*")) {
+              problem = "a query needs a resource type, not *";
+            } else if (!query.isEmpty() && GranularMatch.unsupported(m.group(2), query) != null) {
+              problem = GranularMatch.unsupported(m.group(2), query);
             } else {
               parsed = new SmartScope(context(m.group(1)), m.group(2), permissions, query, scope);
             }

@@ -16,7 +16,9 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.fwoa.server.api.FhirException;
 import java.net.URL;
 import java.text.ParseException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * key id the cache does not hold, so key rotation needs no restart and a flood of made-up key ids
  * cannot make the function hammer the issuer). Only RS256 and ES256 signatures count: unsigned
  * tokens ({@code alg: none}) and HMAC tokens (which could be signed with the public key) are
- * refused. The issuer must match exactly, the audience must include the API's base URL, and
+ * refused. The issuer must match exactly, the audience must include the API's base URL (or a
+ * configured audience), and
  * {@code exp} is required; {@code exp} and {@code nbf} get {@link #MAX_CLOCK_SKEW_SECONDS} of
  * leeway. Every failure is a 401 with {@code WWW-Authenticate: Bearer}, except that the issuer's
  * keys being unreachable is a 503 (the token may well be good).
@@ -47,30 +50,32 @@ public final class SmartTokenVerifier {
   private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
   private final String issuer;
-  private final String audience;
   private final String patientClaim;
+  private final String fhirUserClaim;
   private final String tenantClaim;
   private final Predicate<String> knownType;
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
   /**
    * @param issuer the exact {@code iss} of accepted tokens
-   * @param audience the API's base URL, which {@code aud} must contain
    * @param keys the issuer's keys (see {@link #remoteKeys})
-   * @param patientClaim the claim holding the patient in context (SMART: {@code patient})
+   * @param patientClaim the claim, or dotted path into nested claims, holding the patient in
+   *     context (SMART: {@code patient})
+   * @param fhirUserClaim the claim holding the user's FHIR reference (SMART: {@code fhirUser})
    * @param tenantClaim the claim holding the tenant, or null without multi-tenancy
    * @param knownType whether a name is a resource type the server serves (for scopes)
    */
-  public SmartTokenVerifier(String issuer, String audience, JWKSource<SecurityContext> keys, String patientClaim,
-      String tenantClaim, Predicate<String> knownType) {
+  public SmartTokenVerifier(String issuer, JWKSource<SecurityContext> keys, String patientClaim,
+      String fhirUserClaim, String tenantClaim, Predicate<String> knownType) {
     this.issuer = issuer;
-    this.audience = audience;
     this.patientClaim = patientClaim;
+    this.fhirUserClaim = fhirUserClaim;
     this.tenantClaim = tenantClaim;
     this.knownType = knownType;
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
-        new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp"));
+    // The audience is checked per request (the base URL the request addressed), see verify.
+    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>((String) null,
+        new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "aud"));
     claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
     processor.setJWTClaimsSetVerifier(claims);
   }
@@ -88,16 +93,13 @@ public final class SmartTokenVerifier {
     return issuer;
   }
 
-  public String audience() {
-    return audience;
-  }
-
   /**
    * @param authorization the request's {@code Authorization} header, or null
+   * @param audiences the values one of which {@code aud} must contain
    * @return what the token grants
    * @throws FhirException 401 when there is no valid token
    */
-  public SmartToken verify(String authorization) {
+  public SmartToken verify(String authorization, Collection<String> audiences) {
     if (authorization == null || authorization.isBlank()) {
       throw FhirException.unauthorized("Unauthorized: send a SMART access token as 'Authorization: Bearer <token>'");
     }
@@ -124,6 +126,10 @@ public final class SmartTokenVerifier {
     } catch (JOSEException e) {
       throw FhirException.unauthorized("Unauthorized: the token could not be verified (" + e.getMessage() + ")");
     }
+    if (claims.getAudience().stream().noneMatch(a -> audiences.contains(withoutSlash(a)))) {
+      throw FhirException.unauthorized("Unauthorized: the token's audience " + claims.getAudience()
+          + " does not include this server (" + String.join(", ", audiences) + ")");
+    }
     try {
       SmartScopes.Parsed scopes = SmartScopes.parse(scopes(claims), knownType);
       if (!scopes.ignored().isEmpty()) {
@@ -134,11 +140,33 @@ public final class SmartTokenVerifier {
         clientId = claims.getStringClaim("azp");
       }
       return new SmartToken(claims.getSubject(), clientId, scopes.scopes(), scopes.ignored(),
-          patientId(claims.getStringClaim(patientClaim)), claims.getStringClaim("fhirUser"),
-          tenantClaim == null ? null : claims.getStringClaim(tenantClaim));
+          patientId(path(claims, patientClaim)), path(claims, fhirUserClaim),
+          tenantClaim == null ? null : path(claims, tenantClaim));
     } catch (ParseException e) {
       throw FhirException.unauthorized("Unauthorized: malformed claims (" + e.getMessage() + ")");
     }
+  }
+
+  /** A string claim by name, or by dotted path into nested claims (ext.launch_context.patient). */
+  static String path(JWTClaimsSet claims, String path) throws ParseException {
+    if (claims.getClaim(path) != null || !path.contains(".")) {
+      return claims.getStringClaim(path);
+    }
+    Object node = claims.getClaims();
+    for (String part : path.split("\\.")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(part);
+    }
+    if (node != null && !(node instanceof String)) {
+      throw new ParseException("the claim " + path + " is not a string", 0);
+    }
+    return (String) node;
+  }
+
+  private static String withoutSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   /** The patient claim as an id (some servers send a reference, {@code Patient/123}). */

@@ -34,14 +34,14 @@ import org.hl7.fhir.r4.model.Timing;
  * are used for plain parameters (merged into arrays), quantities (nested objects) and composite
  * parts. The mapping in {@link Mappings} declares exactly these fields.
  */
-final class Values {
+public final class Values {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   static final String ISO_4217 = "urn:iso:std:iso:4217";
 
   private Values() {}
 
-  static List<ObjectNode> shapes(ParamType type, Base value) {
+  public static List<ObjectNode> shapes(ParamType type, Base value) {
     List<ObjectNode> out = new ArrayList<>();
     switch (type) {
       case STRING -> strings(value, out);

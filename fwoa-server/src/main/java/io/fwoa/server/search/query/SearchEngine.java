@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fwoa.server.api.FhirException;
+import io.fwoa.server.auth.SearchRestriction;
+import io.fwoa.server.auth.smart.PatientCompartment;
 import io.fwoa.server.search.index.Mappings;
 import io.fwoa.server.search.opensearch.SearchIndex;
 import io.fwoa.server.search.params.ParamType;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.aggregations.Aggregate;
 import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
@@ -86,6 +89,16 @@ public final class SearchEngine {
    *     (chains, _has, includes); throws to refuse
    */
   public Result search(ParsedSearch s, String tenant, String baseUrl, Consumer<String> authorizeType) {
+    return search(s, tenant, baseUrl, authorizeType, null);
+  }
+
+  /**
+   * @param restriction what the caller's access reaches per type (null: everything); applies to the
+   *     matches and to everything the search reads on the way (chains, _has, includes), so nothing
+   *     outside it decides a match or appears in the bundle
+   */
+  public Result search(ParsedSearch s, String tenant, String baseUrl, Consumer<String> authorizeType,
+      Function<String, SearchRestriction> restriction) {
     List<String> warnings = new ArrayList<>(s.warnings());
     // Types the includes read are authorized before anything runs, whatever the results.
     for (Include inc : s.revIncludes()) {
@@ -98,7 +111,7 @@ public final class SearchEngine {
         authorizeType.accept(inc.param().targets().iterator().next());
       }
     }
-    Run run = new Run(tenant, baseUrl, authorizeType);
+    Run run = new Run(tenant, baseUrl, authorizeType, restriction);
     ObjectNode query = run.query(s.types(), s.criteria());
     boolean countOnly = s.summary() == Summary.COUNT || s.count() == 0;
     ObjectNode body = F.objectNode();
@@ -137,7 +150,7 @@ public final class SearchEngine {
 
   /** Logical ids of current resources of the type matching the criteria (conditional operations). */
   public List<String> ids(String type, List<Criterion> criteria, String tenant, int max) {
-    Run run = new Run(tenant, null, t -> { });
+    Run run = new Run(tenant, null, t -> { }, null);
     ObjectNode body = F.objectNode();
     body.set("query", run.query(List.of(type), criteria));
     body.put("size", max);
@@ -163,15 +176,22 @@ public final class SearchEngine {
     private final String tenant;
     private final Consumer<String> authorizeType;
     private final Clauses clauses;
+    private final Function<String, SearchRestriction> restriction;
 
-    Run(String tenant, String baseUrl, Consumer<String> authorizeType) {
+    Run(String tenant, String baseUrl, Consumer<String> authorizeType,
+        Function<String, SearchRestriction> restriction) {
       this.tenant = tenant;
       this.authorizeType = authorizeType;
+      this.restriction = restriction;
       this.clauses = new Clauses(this, baseUrl, System.currentTimeMillis());
     }
 
     ObjectNode query(List<String> types, List<Criterion> criteria) {
       List<ObjectNode> filters = new ArrayList<>(base());
+      ObjectNode reach = reach(types);
+      if (reach != null) {
+        filters.add(reach);
+      }
       for (Criterion c : criteria) {
         filters.add(clauses.criterion(c, types));
       }
@@ -180,6 +200,46 @@ public final class SearchEngine {
       filters.forEach(filter::add);
       return q;
     }
+
+    /** What the caller reaches of these types, or null when everything. */
+    private ObjectNode reach(List<String> types) {
+      if (restriction == null) {
+        return null;
+      }
+      List<ObjectNode> perType = new ArrayList<>();
+      boolean restricted = false;
+      for (String type : types) {
+        SearchRestriction r = restriction.apply(type);
+        ObjectNode clause = r == null ? null : restricted(type, r);
+        restricted |= clause != null;
+        if (types.size() == 1) {
+          return clause;
+        }
+        ObjectNode ofType = Clauses.term("rt", type);
+        perType.add(clause == null ? ofType : Clauses.all(List.of(ofType, clause)));
+      }
+      return restricted ? Clauses.any(perType) : null;
+    }
+
+    /** Any of the alternatives: a patient's compartment and a granular scope's query. */
+    private ObjectNode restricted(String type, SearchRestriction r) {
+      List<ObjectNode> any = new ArrayList<>();
+      for (SearchRestriction.Alternative a : r.anyOf()) {
+        List<ObjectNode> all = new ArrayList<>();
+        if (a.patient() != null) {
+          all.add(compartment(type, a.patient()));
+        }
+        if (!a.query().isEmpty()) {
+          for (Criterion c : SearchParser.parse(List.of(type), a.query(), true).criteria()) {
+            all.add(clauses.criterion(c, List.of(type)));
+          }
+        }
+        any.add(all.isEmpty() ? matchAll() : Clauses.all(all));
+      }
+      return any.isEmpty() ? Clauses.not(matchAll()) : Clauses.any(any);
+    }
+
+    // ---------------------------------------------------------------- base
 
     /** Current, not deleted, this tenant's. */
     private List<ObjectNode> base() {
@@ -354,6 +414,27 @@ public final class SearchEngine {
       }
       return out;
     }
+  }
+
+  /** Resources of the type in Patient/patient's compartment (the R4 CompartmentDefinition). */
+  private static ObjectNode compartment(String type, String patient) {
+    List<ObjectNode> refs = new ArrayList<>();
+    if (type.equals("Patient")) {
+      refs.add(Clauses.term("id", patient));
+    }
+    for (String name : PatientCompartment.parameters(type)) {
+      SearchParam p = SearchParams.find(type, name);
+      if (p != null) {
+        refs.add(Clauses.term(p.field() + ".ref", "Patient/" + patient));
+      }
+    }
+    return refs.isEmpty() ? Clauses.not(matchAll()) : Clauses.any(refs);
+  }
+
+  private static ObjectNode matchAll() {
+    ObjectNode q = F.objectNode();
+    q.putObject("match_all");
+    return q;
   }
 
   private static List<SearchParam> referenceParams(String type) {

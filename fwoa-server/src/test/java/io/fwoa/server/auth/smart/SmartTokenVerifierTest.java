@@ -60,7 +60,7 @@ class SmartTokenVerifierTest {
       fetches.incrementAndGet();
       return new Resource(published.get().toPublicJWKSet().toString(), "application/json");
     }).cache(SmartTokenVerifier.JWKS_TTL_MILLIS, 15_000L).rateLimited(SmartTokenVerifier.JWKS_REFRESH_MILLIS).build();
-    return new SmartTokenVerifier(ISSUER, AUDIENCE, keys, "patient", null, TYPES::contains);
+    return new SmartTokenVerifier(ISSUER, keys, "patient", "fhirUser", null, TYPES::contains);
   }
 
   private static SmartTokenVerifier verifier() throws Exception {
@@ -87,7 +87,7 @@ class SmartTokenVerifierTest {
   }
 
   private static void refused(SmartTokenVerifier v, String header, String reason) {
-    assertThatThrownBy(() -> v.verify(header)).isInstanceOf(FhirException.class)
+    assertThatThrownBy(() -> verify(v, header)).isInstanceOf(FhirException.class)
         .satisfies(e -> {
           FhirException f = (FhirException) e;
           assertThat(f.status()).isEqualTo(401);
@@ -99,7 +99,7 @@ class SmartTokenVerifierTest {
   @Test
   void acceptsRs256AndEs256TokensAndReadsWhatTheyGrant() throws Exception {
     SmartTokenVerifier v = verifier();
-    SmartToken t = v.verify(rs256(b -> b.claim("patient", "p-7").claim("fhirUser", "Patient/p-7")
+    SmartToken t = verify(v, rs256(b -> b.claim("patient", "p-7").claim("fhirUser", "Patient/p-7")
         .claim("client_id", "app-1").claim("scope", "openid launch/patient patient/Observation.rs patient/Foo.rs")));
     assertThat(t.subject()).isEqualTo("user-1");
     assertThat(t.clientId()).isEqualTo("app-1");
@@ -111,7 +111,7 @@ class SmartTokenVerifierTest {
     SignedJWT es = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(),
         claims().claim("scope", null).claim("scp", List.of("system/*.rs")).claim("patient", "Patient/p-9").build());
     es.sign(new ECDSASigner(ec));
-    SmartToken system = v.verify("Bearer " + es.serialize());
+    SmartToken system = verify(v, "Bearer " + es.serialize());
     assertThat(system.scopes()).extracting(SmartScope::text).containsExactly("system/*.rs");
     assertThat(system.patient()).isEqualTo("p-9");
   }
@@ -128,7 +128,7 @@ class SmartTokenVerifierTest {
     refused(v, rs256(b -> b.notBeforeTime(new Date(now + 60_000))), "before use time");
     refused(v, rs256(b -> b.subject(null)), "sub");
     // Within the leeway: accepted.
-    assertThat(v.verify(rs256(b -> b.expirationTime(new Date(now - 3_000)))).subject()).isEqualTo("user-1");
+    assertThat(verify(v, rs256(b -> b.expirationTime(new Date(now - 3_000)))).subject()).isEqualTo("user-1");
   }
 
   @Test
@@ -159,12 +159,12 @@ class SmartTokenVerifierTest {
     AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet(rsa));
     AtomicInteger fetches = new AtomicInteger();
     SmartTokenVerifier v = verifier(published, fetches);
-    v.verify(rs256(b -> { }));
+    verify(v, rs256(b -> { }));
     assertThat(fetches).hasValue(1);
 
     // The issuer rotates its key: the first token with the new key id makes one fetch, and passes.
     published.set(new JWKSet(List.of(rsa, rotated)));
-    assertThat(v.verify(rs256(rotated, claims().build())).subject()).isEqualTo("user-1");
+    assertThat(verify(v, rs256(rotated, claims().build())).subject()).isEqualTo("user-1");
     int afterRotation = fetches.get();
     assertThat(afterRotation).isEqualTo(2);
 
@@ -181,9 +181,13 @@ class SmartTokenVerifierTest {
     var down = JWKSourceBuilder.create(jwks, url -> {
       throw new java.io.IOException("connection refused");
     }).retrying(false).build();
-    SmartTokenVerifier v = new SmartTokenVerifier(ISSUER, AUDIENCE, down, "patient", null, TYPES::contains);
-    assertThatThrownBy(() -> v.verify(rs256(b -> { }))).isInstanceOf(FhirException.class)
+    SmartTokenVerifier v = new SmartTokenVerifier(ISSUER, down, "patient", "fhirUser", null, TYPES::contains);
+    assertThatThrownBy(() -> verify(v, rs256(b -> { }))).isInstanceOf(FhirException.class)
         .satisfies(e -> assertThat(((FhirException) e).status()).isEqualTo(503))
         .hasMessageContaining("could not be fetched");
+  }
+
+  private static SmartToken verify(SmartTokenVerifier v, String header) {
+    return v.verify(header, java.util.List.of(AUDIENCE));
   }
 }
