@@ -87,7 +87,8 @@ class FhirApiHandlerTest {
   @Test
   void smartDeploymentAdvertisesSmartSecurityWithOAuthUris() {
     FhirApiHandler smart = new FhirApiHandler(ServerFactory.create(ServerConfig.fromEnvironment(Map.of(
-        ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2"))));
+        ServerConfig.OAUTH2_API_ENDPOINT, "https://auth.example.org/oauth2",
+        io.fwoa.server.config.SmartSettings.ISSUER_ENDPOINT, "https://auth.example.org"))));
 
     CapabilityStatement cs = Fhir.jsonParser().parseResource(CapabilityStatement.class,
         smart.handleRequest(get("/metadata", null), null).getBody());
