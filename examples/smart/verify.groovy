@@ -39,8 +39,13 @@ assert methods.keySet() == ['ANY /', 'ANY /{proxy+}', 'GET /metadata', 'GET /.we
   assert methods[it].ApiKeyRequired == false && methods[it].AuthorizationType == 'NONE' : it
 }
 
-// The FHIR function runs in SMART mode (OAUTH2_API_ENDPOINT from the POM) and has no user pool to trust.
+// The FHIR function runs in SMART mode with the endpoints from the POM, and has no user pool to trust.
 def fhir = resources.values().find { it.Type == 'AWS::Lambda::Function' && it.Properties.Handler?.contains('FhirApiHandler') }
 def env = fhir.Properties.Environment.Variables
 assert env.OAUTH2_API_ENDPOINT == 'https://example.okta.com/oauth2/default/v1'
+assert env.ISSUER_ENDPOINT == 'https://example.okta.com/oauth2/default'
+assert env.PATIENT_PICKER_ENDPOINT == 'https://patient-picker.example.com'
 assert !env.containsKey('USER_POOL_ID') && !env.containsKey('USER_POOL_APP_CLIENT_ID')
+
+// Apps find the endpoints at the discovery document, whose URL is an output.
+assert template.Outputs.SmartConfigurationEndpoint.Value['Fn::Join'][1].last() == '/.well-known/smart-configuration'

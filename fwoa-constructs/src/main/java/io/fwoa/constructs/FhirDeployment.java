@@ -144,7 +144,10 @@ public final class FhirDeployment {
     output(s, FhirOutputs.RESOURCE_TABLE_STREAM_ARN, service.getTable().getTableStreamArn(), "FHIR resource table stream ARN");
     output(s, FhirOutputs.SEARCH_ENDPOINT, search.getEndpointUrl(), "OpenSearch domain endpoint");
     output(s, FhirOutputs.ALARM_TOPIC_ARN, alarms.getTopic().getTopicArn(), "SNS topic of the CloudWatch alarms");
-    if (!service.isSmart()) {
+    if (service.isSmart()) {
+      output(s, FhirOutputs.SMART_CONFIGURATION_ENDPOINT, service.getSmartConfigurationUrl(),
+          "SMART on FHIR discovery document (public): issuer, keys, authorize and token endpoints, scopes");
+    } else {
       output(s, FhirOutputs.USER_POOL_ID, service.getUserPool().getUserPoolId(), "Cognito user pool id");
       output(s, FhirOutputs.USER_POOL_APP_CLIENT_ID, service.getUserPoolClient().getUserPoolClientId(),
           "Cognito app client id");

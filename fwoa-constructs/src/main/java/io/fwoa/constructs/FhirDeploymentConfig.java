@@ -35,6 +35,11 @@ public final class FhirDeploymentConfig {
   private final String issuerEndpoint;
   private final String oAuth2ApiEndpoint;
   private final String patientPickerEndpoint;
+  private final String smartAudience;
+  private final String smartPatientClaim;
+  private final String smartFhirUserClaim;
+  private final String smartTenantClaim;
+  private final String smartJwksUri;
   private final boolean enableBackup;
   private final String logLevel;
   private final boolean enableMultiTenancy;
@@ -58,6 +63,11 @@ public final class FhirDeploymentConfig {
     this.issuerEndpoint = blankToNull(b.issuerEndpoint);
     this.oAuth2ApiEndpoint = blankToNull(b.oAuth2ApiEndpoint);
     this.patientPickerEndpoint = blankToNull(b.patientPickerEndpoint);
+    this.smartAudience = blankToNull(b.smartAudience);
+    this.smartPatientClaim = blankToNull(b.smartPatientClaim);
+    this.smartFhirUserClaim = blankToNull(b.smartFhirUserClaim);
+    this.smartTenantClaim = blankToNull(b.smartTenantClaim);
+    this.smartJwksUri = blankToNull(b.smartJwksUri);
     this.enableBackup = b.enableBackup;
     this.logLevel = orDefault(b.logLevel, "error").toLowerCase(Locale.ROOT);
     this.enableMultiTenancy = b.enableMultiTenancy;
@@ -92,11 +102,7 @@ public final class FhirDeploymentConfig {
     if (account != null && !ACCOUNT.matcher(account).matches()) {
       problems.add(new Problem("account", "'" + account + "' is not a 12-digit AWS account id"));
     }
-    if (isSmart()) {
-      SmartAuth.check(SmartAuth.ISSUER_ENDPOINT, issuerEndpoint, problems);
-      SmartAuth.check(SmartAuth.OAUTH2_API_ENDPOINT, oAuth2ApiEndpoint, problems);
-      SmartAuth.check(SmartAuth.PATIENT_PICKER_ENDPOINT, patientPickerEndpoint, problems);
-    }
+    smartProblems(problems);
     notAvailableYet("enableSubscriptions", enableSubscriptions, "FHIR Subscriptions", problems);
     notAvailableYet("useHapiValidator", useHapiValidator, "profile validation with the HAPI FHIR validator", problems);
     oneOf("logLevel", logLevel, LOG_LEVELS, problems);
@@ -127,6 +133,37 @@ public final class FhirDeploymentConfig {
       throw new ConfigurationException(problems);
     }
     return this;
+  }
+
+  /**
+   * With SMART on, the checks of {@link SmartAuth}; with SMART off, each SMART setting that is set
+   * anyway, since nothing would read it. The tenant claim is read only with multi-tenancy.
+   */
+  private void smartProblems(List<Problem> problems) {
+    if (isSmart()) {
+      problems.addAll(smartAuthBuilder().problems());
+      if (smartTenantClaim != null && !enableMultiTenancy) {
+        problems.add(new Problem(SmartAuth.TENANT_CLAIM, "'" + smartTenantClaim + "' names the tenant claim, which "
+            + "the server reads only with multi-tenancy: set enableMultiTenancy=true, or remove it"));
+      }
+      return;
+    }
+    String[][] settings = {{SmartAuth.AUDIENCE, smartAudience}, {SmartAuth.PATIENT_CLAIM, smartPatientClaim},
+        {SmartAuth.FHIR_USER_CLAIM, smartFhirUserClaim}, {SmartAuth.TENANT_CLAIM, smartTenantClaim},
+        {SmartAuth.JWKS_URI, smartJwksUri}};
+    for (String[] setting : settings) {
+      if (setting[1] != null) {
+        problems.add(new Problem(setting[0], "is a SMART on FHIR setting, but SMART on FHIR is off: set "
+            + "issuerEndpoint, oAuth2ApiEndpoint and patientPickerEndpoint too, or remove it"));
+      }
+    }
+  }
+
+  private SmartAuth.Builder smartAuthBuilder() {
+    return SmartAuth.builder().issuerEndpoint(issuerEndpoint).oAuth2ApiEndpoint(oAuth2ApiEndpoint)
+        .patientPickerEndpoint(patientPickerEndpoint).audiences(SmartAuth.audiences(smartAudience))
+        .patientClaim(smartPatientClaim).fhirUserClaim(smartFhirUserClaim).tenantClaim(smartTenantClaim)
+        .jwksUri(smartJwksUri);
   }
 
   /** A setting FWoA had for a feature fwoa does not have yet: accepting it would promise what nothing does. */
@@ -176,13 +213,21 @@ public final class FhirDeploymentConfig {
     return DEFAULT_STAGE.equals(stage);
   }
 
-  /** SMART on FHIR is on when any SMART endpoint is set (then all three are required). */
+  /**
+   * SMART on FHIR is on when any SMART endpoint is set (then all three are required); the other
+   * SMART settings do not turn it on (alone, they are a problem).
+   */
   public boolean isSmart() {
     return issuerEndpoint != null || oAuth2ApiEndpoint != null || patientPickerEndpoint != null;
   }
 
+  /**
+   * The SMART settings for {@link FhirServiceProps}, or null with SMART off.
+   *
+   * @throws ConfigurationException if they are invalid
+   */
   public SmartAuth smartAuth() {
-    return isSmart() ? SmartAuth.of(issuerEndpoint, oAuth2ApiEndpoint, patientPickerEndpoint) : null;
+    return isSmart() ? smartAuthBuilder().build() : null;
   }
 
   public String serviceStackName() {
@@ -216,6 +261,31 @@ public final class FhirDeploymentConfig {
 
   public String getPatientPickerEndpoint() {
     return patientPickerEndpoint;
+  }
+
+  /** SMART: comma-separated values one of which a token's aud must hold, or null (the API's base URL). */
+  public String getSmartAudience() {
+    return smartAudience;
+  }
+
+  /** SMART: the claim (or dotted path) holding the patient in context, or null (server default). */
+  public String getSmartPatientClaim() {
+    return smartPatientClaim;
+  }
+
+  /** SMART: the claim holding the user's FHIR reference, or null (server default). */
+  public String getSmartFhirUserClaim() {
+    return smartFhirUserClaim;
+  }
+
+  /** SMART with multi-tenancy: the claim holding the tenant, or null (server default). */
+  public String getSmartTenantClaim() {
+    return smartTenantClaim;
+  }
+
+  /** SMART: the issuer's JWKS URL, or null (the OAuth2 API's /keys). */
+  public String getSmartJwksUri() {
+    return smartJwksUri;
   }
 
   public boolean isEnableBackup() {
@@ -294,7 +364,9 @@ public final class FhirDeploymentConfig {
   public String toString() {
     return "FhirDeploymentConfig{stage=" + stage + ", region=" + region + ", account=" + account
         + ", smart=" + isSmart() + ", issuerEndpoint=" + issuerEndpoint + ", oAuth2ApiEndpoint=" + oAuth2ApiEndpoint
-        + ", patientPickerEndpoint=" + patientPickerEndpoint + ", enableBackup=" + enableBackup
+        + ", patientPickerEndpoint=" + patientPickerEndpoint + ", smartAudience=" + smartAudience
+        + ", smartPatientClaim=" + smartPatientClaim + ", smartFhirUserClaim=" + smartFhirUserClaim
+        + ", smartTenantClaim=" + smartTenantClaim + ", smartJwksUri=" + smartJwksUri + ", enableBackup=" + enableBackup
         + ", logLevel=" + logLevel + ", enableMultiTenancy=" + enableMultiTenancy
         + ", enableSubscriptions=" + enableSubscriptions + ", enableESHardDelete=" + enableESHardDelete
         + ", useHapiValidator=" + useHapiValidator + ", fhirVersion=" + fhirVersion
@@ -311,6 +383,11 @@ public final class FhirDeploymentConfig {
     private String issuerEndpoint;
     private String oAuth2ApiEndpoint;
     private String patientPickerEndpoint;
+    private String smartAudience;
+    private String smartPatientClaim;
+    private String smartFhirUserClaim;
+    private String smartTenantClaim;
+    private String smartJwksUri;
     private boolean enableBackup;
     private String logLevel;
     private boolean enableMultiTenancy;
@@ -359,6 +436,36 @@ public final class FhirDeploymentConfig {
 
     public Builder patientPickerEndpoint(String patientPickerEndpoint) {
       this.patientPickerEndpoint = patientPickerEndpoint;
+      return this;
+    }
+
+    /** SMART: comma-separated values one of which a token's aud must hold (default: the API's base URL). */
+    public Builder smartAudience(String smartAudience) {
+      this.smartAudience = smartAudience;
+      return this;
+    }
+
+    /** SMART: the claim or dotted path holding the patient in context (default patient). */
+    public Builder smartPatientClaim(String smartPatientClaim) {
+      this.smartPatientClaim = smartPatientClaim;
+      return this;
+    }
+
+    /** SMART: the claim holding the user's FHIR reference (default fhirUser). */
+    public Builder smartFhirUserClaim(String smartFhirUserClaim) {
+      this.smartFhirUserClaim = smartFhirUserClaim;
+      return this;
+    }
+
+    /** SMART with multi-tenancy: the claim holding the tenant (default tenantId). */
+    public Builder smartTenantClaim(String smartTenantClaim) {
+      this.smartTenantClaim = smartTenantClaim;
+      return this;
+    }
+
+    /** SMART: the issuer's JWKS URL, https (default: the OAuth2 API's /keys). */
+    public Builder smartJwksUri(String smartJwksUri) {
+      this.smartJwksUri = smartJwksUri;
       return this;
     }
 

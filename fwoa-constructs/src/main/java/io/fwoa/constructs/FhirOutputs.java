@@ -15,6 +15,8 @@ public final class FhirOutputs {
   /** The API key's id; its value is a secret and is never an output. */
   public static final String DEVELOPER_API_KEY = "developerApiKeyOutput";
   public static final String SERVICE_ENDPOINT = "ServiceEndpoint";
+  /** SMART only: the discovery document's URL (fwoa's own; FWoA had none). */
+  public static final String SMART_CONFIGURATION_ENDPOINT = "SmartConfigurationEndpoint";
   public static final String DASHBOARDS_ENDPOINT = "elasticsearchDomainKibanaEndpointOutput";
   public static final String DASHBOARDS_USER_POOL_ID = "elasticsearchKibanaUserPoolIdOutput";
   public static final String DASHBOARDS_USER_POOL_APP_CLIENT_ID = "elasticsearchKibanaUserPoolAppClientIdOutput";

@@ -320,7 +320,8 @@ public class FhirSearch extends Construct {
         .build());
     domain.grantReadWrite(fn);
     LambdaSuppressions.apply(fn, role, "Failed stream batches go to the event source mapping's on-failure "
-        + "destination (StreamDlq)");
+        + "destination (StreamDlq)", "AWS service endpoints over TLS, signed with SigV4 (OpenSearch, and S3 for "
+        + "documents too large for the table; Lambda itself reads the stream)");
     suppressDomainPaths(role);
     return fn;
   }

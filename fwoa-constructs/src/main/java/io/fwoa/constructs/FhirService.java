@@ -229,6 +229,7 @@ public class FhirService extends Construct {
     // C1 only: a request-driven function spends its short life in the interpreter and C1 code.
     env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
     if (props.getSmart() != null) {
+      // Issuer, keys, audience and claims: the function verifies SMART tokens itself.
       env.putAll(props.getSmart().environment());
     }
 
@@ -255,7 +256,10 @@ public class FhirService extends Construct {
     binaryBucket.grantRead(fn);
     binaryBucket.grantPut(fn);
 
-    LambdaSuppressions.apply(fn, role, "The FHIR API function is invoked synchronously by API Gateway");
+    LambdaSuppressions.apply(fn, role, "The FHIR API function is invoked synchronously by API Gateway",
+        "AWS service endpoints over TLS (DynamoDB, S3 and OpenSearch, signed with SigV4) and the token issuer's "
+            + "public keys over HTTPS (" + (props.getSmart() == null ? "the Cognito user pool's JWKS"
+            : "the SMART authorization server's JWKS, " + jwksDescription(props.getSmart())) + ")");
     Suppressions.suppress(role, "AwsSolutions-IAM5",
         "CDK grant methods scoped to this service's table (and its history indexes), binary bucket (its objects) "
             + "and keys.",
@@ -406,8 +410,10 @@ public class FhirService extends Construct {
           .authorizer(authorizer)
           .build();
     } else {
-      // SMART: the FHIR function validates the bearer token against the authorization server's
-      // keys and enforces SMART scopes; API Gateway still requires the API key.
+      // SMART: no API Gateway authorizer, because the tokens come from an external authorization
+      // server. The FHIR function verifies every bearer token itself (RS256/ES256 signature
+      // against the issuer's JWKS; iss, aud, exp) and enforces its SMART v1/v2 scopes, patient/
+      // scopes within the patient's compartment. API Gateway still requires the API key.
       authenticated = MethodOptions.builder().apiKeyRequired(true).authorizationType(AuthorizationType.NONE).build();
     }
     MethodOptions open = MethodOptions.builder().apiKeyRequired(false).authorizationType(AuthorizationType.NONE).build();
@@ -431,16 +437,19 @@ public class FhirService extends Construct {
       }
       for (Method m : List.of(rootMethod, proxyMethod)) {
         Suppressions.suppress(m, "AwsSolutions-COG4",
-            "SMART on FHIR: the bearer token comes from the configured OAuth2 server, not Cognito; the "
-                + "FHIR function validates it against the server's keys. The API key is still required.");
+            "SMART on FHIR: bearer tokens come from the configured external authorization server, not Cognito. "
+                + "The FHIR function verifies each one (RS256/ES256 signature against the issuer's JWKS; iss, "
+                + "aud and exp) before any data access. The API key is still required.");
         Suppressions.suppress(m, "AwsSolutions-APIG4",
-            "SMART on FHIR: the FHIR function authorizes every request from its bearer token; the API "
-                + "key is still required.");
+            "SMART on FHIR: the FHIR function authorizes every request from its verified bearer token, by "
+                + "its SMART v1/v2 scopes (patient/ scopes within the patient's compartment). The API key is "
+                + "still required.");
       }
     }
     for (Method m : openMethods) {
-      String reason = "The FHIR specification requires the capability statement and SMART configuration "
-          + "to be readable without credentials; they contain no patient data.";
+      String reason = "FHIR requires the capability statement (/metadata), and SMART App Launch the SMART "
+          + "configuration (/.well-known/smart-configuration), to be readable without credentials; they hold "
+          + "no patient data.";
       Suppressions.suppress(m, "AwsSolutions-APIG4", reason);
       Suppressions.suppress(m, "AwsSolutions-COG4", reason);
     }
@@ -460,6 +469,10 @@ public class FhirService extends Construct {
             + "policy AWS documents for it.",
         "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
     return restApi;
+  }
+
+  private static String jwksDescription(SmartAuth smart) {
+    return smart.getJwksUri() != null ? smart.getJwksUri() : smart.getOAuth2ApiEndpoint() + "/keys";
   }
 
   private static void tagForBackup(Construct dataStore) {
@@ -500,6 +513,14 @@ public class FhirService extends Construct {
 
   public boolean isSmart() {
     return props.getSmart() != null;
+  }
+
+  /**
+   * The SMART discovery document's URL (below the stage; with multi-tenancy also below each
+   * {@code /tenant/<id>}), or null without SMART.
+   */
+  public String getSmartConfigurationUrl() {
+    return isSmart() ? api.urlForPath("/.well-known/smart-configuration") : null;
   }
 
   /** The key for this service's CloudWatch log groups; other constructs may share it. */

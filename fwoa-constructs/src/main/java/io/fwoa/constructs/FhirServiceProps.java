@@ -53,6 +53,10 @@ public final class FhirServiceProps {
     this.endpointType = b.endpointType == null ? EndpointType.EDGE : b.endpointType;
     this.throttleRateLimit = b.throttleRateLimit == null ? 50 : b.throttleRateLimit;
     this.throttleBurstLimit = b.throttleBurstLimit == null ? 100 : b.throttleBurstLimit;
+    if (smart != null && smart.getTenantClaim() != null && !enableMultiTenancy) {
+      throw ConfigurationException.of(SmartAuth.TENANT_CLAIM, "'" + smart.getTenantClaim() + "' names the tenant "
+          + "claim, which the server reads only with multi-tenancy: set enableMultiTenancy=true, or remove it");
+    }
     if (memorySize < 512 || memorySize > 10240) {
       throw ConfigurationException.of("lambdaMemorySize",
           memorySize + " MB is outside 512..10240 MB (a Java FHIR server needs at least 512 MB)");

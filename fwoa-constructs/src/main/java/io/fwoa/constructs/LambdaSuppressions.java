@@ -10,15 +10,20 @@ final class LambdaSuppressions {
 
   private LambdaSuppressions() {}
 
-  static void apply(Function fn, Role role, String dlqReason) {
+  /**
+   * @param dlqReason why the function needs no dead-letter queue
+   * @param calls what the function calls over the network (it runs outside a VPC, so it reaches
+   *     them directly)
+   */
+  static void apply(Function fn, Role role, String dlqReason, String calls) {
     Suppressions.suppress(fn, "HIPAA.Security-LambdaDLQ", dlqReason + "; a function-level DLQ only "
         + "receives failed asynchronous invocations, which this function never gets.");
     Suppressions.suppress(fn, "HIPAA.Security-LambdaConcurrency",
         "No reserved concurrency by default: on a new account (concurrency quota 10) any reservation "
             + "fails the deployment. Reserve it on the function when the account quota allows.");
     Suppressions.suppress(fn, "HIPAA.Security-LambdaInsideVPC",
-        "The function only calls AWS service endpoints over TLS with SigV4 (DynamoDB, S3, OpenSearch); "
-            + "as in FWoA it runs outside a VPC, so no NAT gateway is needed.");
+        "The function only calls " + calls + "; as in FWoA it runs outside a VPC, so it reaches them without "
+            + "a NAT gateway and holds no network path into private resources.");
     Suppressions.suppress(fn, "AwsSolutions-L1",
         "fwoa-server is built and tested for the java21 runtime (LTS, SnapStart); java25 is not yet "
             + "a supported target.");

@@ -98,6 +98,79 @@ class FhirDeploymentConfigTest {
         "patientPickerEndpoint: is required for a SMART on FHIR deployment (set all of issuerEndpoint, oAuth2ApiEndpoint and patientPickerEndpoint, or none)");
   }
 
+  private static FhirDeploymentConfig.Builder smart() {
+    return FhirDeploymentConfig.builder().issuerEndpoint("https://auth.example.org/oauth2/default")
+        .oAuth2ApiEndpoint("https://auth.example.org/oauth2/default/v1")
+        .patientPickerEndpoint("https://picker.example.org");
+  }
+
+  @Test
+  void smartSettingsWithoutSmartAreRefusedNamingEach() {
+    List<ConfigurationException.Problem> problems = FhirDeploymentConfig.builder().smartAudience("api://default")
+        .smartPatientClaim("patient").smartFhirUserClaim("fhirUser").smartTenantClaim("tenantId")
+        .smartJwksUri("https://auth.example.org/keys").enableMultiTenancy(true).build().problems();
+
+    assertThat(problems).extracting(ConfigurationException.Problem::setting).containsExactly("smartAudience",
+        "smartPatientClaim", "smartFhirUserClaim", "smartTenantClaim", "smartJwksUri");
+    assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("SMART on FHIR is off")
+        .contains("issuerEndpoint, oAuth2ApiEndpoint and patientPickerEndpoint"));
+    assertThat(FhirDeploymentConfig.builder().smartAudience(" ").build().problems()).isEmpty();
+  }
+
+  @Test
+  void smartSettingsAreCheckedAndReachSmartAuth() {
+    FhirDeploymentConfig c = smart().smartAudience("api://default, https://fhir.example.org")
+        .smartPatientClaim("ext.launch_context.patient").smartFhirUserClaim("fhir_user")
+        .smartTenantClaim("custom:tenant").smartJwksUri("https://auth.example.org/keys.json")
+        .enableMultiTenancy(true).build().validate();
+
+    SmartAuth auth = c.smartAuth();
+    assertThat(auth.getAudiences()).containsExactly("api://default", "https://fhir.example.org");
+    assertThat(auth.getPatientClaim()).isEqualTo("ext.launch_context.patient");
+    assertThat(auth.getFhirUserClaim()).isEqualTo("fhir_user");
+    assertThat(auth.getTenantClaim()).isEqualTo("custom:tenant");
+    assertThat(auth.getJwksUri()).isEqualTo("https://auth.example.org/keys.json");
+  }
+
+  @Test
+  void invalidSmartSettingsAreNamed() {
+    List<ConfigurationException.Problem> problems = smart().smartAudience("api://default,,two words")
+        .smartPatientClaim("ext..patient").smartFhirUserClaim("fhir user").smartTenantClaim("tenant/id")
+        .smartJwksUri("http://auth.example.org/keys").enableMultiTenancy(true).build().problems();
+
+    assertThat(problems).extracting(ConfigurationException.Problem::toString).containsExactlyInAnyOrder(
+        "smartAudience: '' is not an audience: each value must be non-empty, without spaces or commas (separate "
+            + "several values with commas)",
+        "smartAudience: 'two words' is not an audience: each value must be non-empty, without spaces or commas "
+            + "(separate several values with commas)",
+        "smartPatientClaim: 'ext..patient' is not a claim name or a dotted path of claim names (letters, digits, "
+            + "_ : $ -, such as ext.launch_context.patient)",
+        "smartFhirUserClaim: 'fhir user' is not a claim name or a dotted path of claim names (letters, digits, "
+            + "_ : $ -, such as ext.launch_context.patient)",
+        "smartTenantClaim: 'tenant/id' is not a claim name or a dotted path of claim names (letters, digits, "
+            + "_ : $ -, such as ext.launch_context.patient)",
+        "smartJwksUri: 'http://auth.example.org/keys' must be an https:// URL (tokens and keys must never travel "
+            + "in clear text)");
+  }
+
+  @Test
+  void theTenantClaimNeedsMultiTenancy() {
+    assertThat(smart().smartTenantClaim("tenantId").build().problems()).singleElement().satisfies(p -> {
+      assertThat(p.setting()).isEqualTo("smartTenantClaim");
+      assertThat(p.message()).contains("only with multi-tenancy").contains("enableMultiTenancy=true");
+    });
+  }
+
+  @Test
+  void smartSettingsTakePartInEqualityAndToString() {
+    FhirDeploymentConfig a = smart().smartPatientClaim("patient").build();
+    FhirDeploymentConfig b = smart().smartPatientClaim("ext.launch_context.patient").build();
+
+    assertThat(a).isNotEqualTo(b).isEqualTo(smart().smartPatientClaim("patient").build());
+    assertThat(b.toString()).contains("smartPatientClaim=ext.launch_context.patient", "smartAudience=null",
+        "smartJwksUri=null");
+  }
+
   @Test
   void onlyProdRetainsAndOnlyDevIsDev() {
     assertThat(FhirDeploymentConfig.builder().stage("prod").build().isProduction()).isTrue();

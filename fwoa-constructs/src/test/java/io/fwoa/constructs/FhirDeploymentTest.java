@@ -36,7 +36,8 @@ class FhirDeploymentTest {
     assertThat(d.getServiceStack().getStackName()).isEqualTo("fhir-service-dev");
     assertThat(d.getBackupStack()).isNull();
     Template t = Template.fromStack(d.getServiceStack());
-    assertThat(outputs(t)).containsAll(ALWAYS).containsAll(COGNITO).containsAll(DASHBOARDS);
+    assertThat(outputs(t)).containsAll(ALWAYS).containsAll(COGNITO).containsAll(DASHBOARDS)
+        .doesNotContain(FhirOutputs.SMART_CONFIGURATION_ENDPOINT);
     t.hasOutput(FhirOutputs.DASHBOARDS_ENDPOINT, Match.objectLike(Map.of(
         "Value", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of("/_dashboards")))))));
     t.hasResourceProperties("AWS::OpenSearchService::Domain", Match.objectLike(Map.of(
@@ -57,19 +58,22 @@ class FhirDeploymentTest {
   }
 
   /**
-   * The environment variable names fwoa-server reads: the String constants of its ServerConfig (read
-   * from the source, as the server is not on this module's class path), and the JVM's options.
+   * The environment variable names fwoa-server reads: the String constants of its ServerConfig and
+   * SmartSettings (read from the source, as the server is not on this module's class path), and
+   * the JVM's options.
    */
   private static Set<String> readByTheServer() throws java.io.IOException {
-    String source = java.nio.file.Files.readString(java.nio.file.Path.of(
-        "../fwoa-server/src/main/java/io/fwoa/server/config/ServerConfig.java"));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-        "public static final String [A-Z0-9_]+ = \"([A-Z0-9_]+)\";").matcher(source);
     Set<String> names = new java.util.TreeSet<>(Set.of("JAVA_TOOL_OPTIONS"));
-    while (m.find()) {
-      names.add(m.group(1));
+    for (String file : List.of("ServerConfig.java", "SmartSettings.java")) {
+      String source = java.nio.file.Files.readString(java.nio.file.Path.of(
+          "../fwoa-server/src/main/java/io/fwoa/server/config/" + file));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "public static final String [A-Z0-9_]+ = \"([A-Z0-9_]+)\";").matcher(source);
+      while (m.find()) {
+        names.add(m.group(1));
+      }
     }
-    assertThat(names).contains("LOG_LEVEL", "RESOURCE_TABLE");
+    assertThat(names).contains("LOG_LEVEL", "RESOURCE_TABLE", "ISSUER_ENDPOINT", "SMART_JWKS_URI");
     return names;
   }
 
@@ -79,7 +83,10 @@ class FhirDeploymentTest {
     for (FhirDeploymentConfig.Builder config : List.of(FhirDeploymentConfig.builder(),
         FhirDeploymentConfig.builder().enableMultiTenancy(true).logLevel("debug"),
         FhirDeploymentConfig.builder().issuerEndpoint("https://auth.example.org")
-            .oAuth2ApiEndpoint("https://auth.example.org/oauth2").patientPickerEndpoint("https://auth.example.org/picker"))) {
+            .oAuth2ApiEndpoint("https://auth.example.org/oauth2").patientPickerEndpoint("https://auth.example.org/picker")
+            .smartAudience("api://default").smartPatientClaim("ext.launch_context.patient")
+            .smartFhirUserClaim("fhirUser").smartTenantClaim("tenantId").smartJwksUri("https://auth.example.org/jwks")
+            .enableMultiTenancy(true))) {
       Template t = Template.fromStack(deploy(config).getServiceStack());
       Map<String, Map<String, Object>> functions = resources(t, "AWS::Lambda::Function");
       long fwoaFunctions = functions.values().stream().map(TestStacks::properties)
@@ -152,6 +159,9 @@ class FhirDeploymentTest {
         .issuerEndpoint("https://auth.example.org").oAuth2ApiEndpoint("https://auth.example.org/oauth2")
         .patientPickerEndpoint("https://auth.example.org/picker")).getServiceStack());
     assertThat(outputs(t)).containsAll(ALWAYS).doesNotContainAnyElementsOf(COGNITO);
+    // The discovery document's URL: the API stage's URL and the well-known path.
+    t.hasOutput(FhirOutputs.SMART_CONFIGURATION_ENDPOINT, Match.objectLike(Map.of(
+        "Value", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of("/.well-known/smart-configuration")))))));
     // Dashboards keep their own user pool in dev; the FHIR API has none.
     t.resourceCountIs("AWS::Cognito::UserPool", 1);
     t.resourceCountIs("AWS::ApiGateway::Authorizer", 0);

@@ -42,6 +42,35 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
   @Parameter(property = "fwoa.patientPickerEndpoint")
   protected String patientPickerEndpoint;
 
+  /**
+   * SMART on FHIR: comma-separated values one of which a token's aud claim must hold (for example
+   * api://default); by default the API's base URL. Needs the SMART endpoints.
+   */
+  @Parameter(property = "fwoa.smartAudience")
+  protected String smartAudience;
+
+  /**
+   * SMART on FHIR: the claim, or dotted path into nested claims, holding the patient in context
+   * (default patient; FWoA's Okta setup: ext.launch_context.patient). Needs the SMART endpoints.
+   */
+  @Parameter(property = "fwoa.smartPatientClaim")
+  protected String smartPatientClaim;
+
+  /** SMART on FHIR: the claim holding the user's FHIR reference (default fhirUser). Needs the SMART endpoints. */
+  @Parameter(property = "fwoa.smartFhirUserClaim")
+  protected String smartFhirUserClaim;
+
+  /**
+   * SMART on FHIR with multi-tenancy: the claim holding the tenant (default tenantId). Needs the
+   * SMART endpoints and enableMultiTenancy.
+   */
+  @Parameter(property = "fwoa.smartTenantClaim")
+  protected String smartTenantClaim;
+
+  /** SMART on FHIR: the issuer's JWKS URL, https (default: oAuth2ApiEndpoint/keys). Needs the SMART endpoints. */
+  @Parameter(property = "fwoa.smartJwksUri")
+  protected String smartJwksUri;
+
   /** Deploy the fhir-service-backups-&lt;stage&gt; stack: daily AWS Backup at 05:00 UTC. */
   @Parameter(property = "fwoa.enableBackup", defaultValue = "false")
   protected boolean enableBackup;
@@ -147,6 +176,11 @@ public abstract class AbstractFwoaMojo extends AbstractMojo {
         .issuerEndpoint(issuerEndpoint)
         .oAuth2ApiEndpoint(oAuth2ApiEndpoint)
         .patientPickerEndpoint(patientPickerEndpoint)
+        .smartAudience(smartAudience)
+        .smartPatientClaim(smartPatientClaim)
+        .smartFhirUserClaim(smartFhirUserClaim)
+        .smartTenantClaim(smartTenantClaim)
+        .smartJwksUri(smartJwksUri)
         .enableBackup(enableBackup)
         .backupRetentionDays(backupRetentionDays)
         .logLevel(logLevel)

@@ -76,6 +76,7 @@ class OutputFilesTest {
   void secretLookingNamesAreMaskedButIdsAreNot() {
     assertThat(Secrets.isSecret("developerApiKeyOutput")).isFalse();
     assertThat(Secrets.isSecret("userPoolAppClientId")).isFalse();
+    assertThat(Secrets.isSecret(io.fwoa.constructs.FhirOutputs.SMART_CONFIGURATION_ENDPOINT)).isFalse();
     assertThat(Secrets.isSecret("developerApiKeyValue")).isTrue();
     assertThat(Secrets.isSecret("ClientSecret")).isTrue();
     assertThat(Secrets.isSecret("db_password")).isTrue();

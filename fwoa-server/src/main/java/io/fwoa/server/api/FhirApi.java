@@ -8,6 +8,7 @@ import io.fwoa.server.auth.Reach;
 import io.fwoa.server.auth.smart.SmartReach;
 import io.fwoa.server.auth.Tenants;
 import io.fwoa.server.capability.CapabilityStatements;
+import io.fwoa.server.capability.SmartConfiguration;
 import io.fwoa.server.conditional.SearchCriteria;
 import io.fwoa.server.config.ServerConfig;
 import io.fwoa.server.fhir.Fhir;
@@ -66,6 +67,7 @@ public final class FhirApi {
 
   private final ServerConfig config;
   private final CapabilityStatements capabilities;
+  private final SmartConfiguration smartConfiguration;
   private final Set<String> resourceTypes;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
@@ -92,6 +94,7 @@ public final class FhirApi {
     this.search = search;
     this.config = config;
     this.capabilities = new CapabilityStatements(config, search != null);
+    this.smartConfiguration = new SmartConfiguration(config.smartSettings());
     this.resourceTypes = Set.copyOf(Fhir.context().getResourceTypes());
     this.authenticator = authenticator;
     this.authorizer = authorizer;
@@ -147,6 +150,9 @@ public final class FhirApi {
     List<String> segments = segments(path);
     String method = request.method();
     boolean head = method.equals("HEAD");
+    if (segments.equals(SmartConfiguration.PATH)) {
+      return smartConfiguration.answer(method); // public, like /metadata
+    }
     if (segments.size() == 1 && segments.get(0).equals("metadata")) {
       if (!method.equals("GET") && !head) {
         throw FhirException.methodNotAllowed("Only GET is allowed on /metadata");

@@ -1,6 +1,7 @@
 package io.fwoa.server.capability;
 
 import io.fwoa.server.config.ServerConfig;
+import io.fwoa.server.config.SmartSettings;
 import io.fwoa.server.fhir.Fhir;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -146,17 +147,29 @@ public final class CapabilityStatements {
     security.setCors(false);
     if (config.smart()) {
       security.addService(service("SMART-on-FHIR"));
-      security.setDescription("SMART on FHIR: send a bearer token issued by the configured authorization server");
-      Extension oauth = security.addExtension().setUrl(OAUTH_URIS);
-      config.oAuth2ApiEndpoint().ifPresent(base -> {
-        oauth.addExtension("authorize", new UriType(base + "/authorize"));
-        oauth.addExtension("token", new UriType(base + "/token"));
-      });
+      config.smartSettings().ifPresent(smart -> smartSecurity(security, smart));
     } else {
       security.addService(service("OAuth"));
       security.setDescription("Send an Amazon Cognito token as 'Authorization: Bearer <token>' and the API key as 'x-api-key'");
     }
     return security;
+  }
+
+  /**
+   * SMART on FHIR: the oauth-uris extension gives the endpoints apps use, the same as the
+   * discovery document's ({@link SmartConfiguration}), so through the patient picker when there
+   * is one; the description says what the server checks.
+   */
+  private static void smartSecurity(CapabilityStatementRestSecurityComponent security, SmartSettings smart) {
+    Extension oauth = security.addExtension().setUrl(OAUTH_URIS);
+    oauth.addExtension("authorize", new UriType(smart.authorizeEndpoint()));
+    oauth.addExtension("token", new UriType(smart.tokenEndpoint()));
+    security.setDescription("SMART on FHIR (App Launch 1.0 and 2.x scopes; discovery at "
+        + ".well-known/smart-configuration): send an access token issued by " + smart.issuer()
+        + " as 'Authorization: Bearer <token>' (and, behind API Gateway, the API key as 'x-api-key'). The "
+        + "server verifies its RS256 or ES256 signature against " + smart.jwksUri() + ", its issuer, audience "
+        + "and expiry, and allows what its patient/, user/ and system/ scopes grant (v1 read/write, v2 cruds "
+        + "and granular queries; patient/ scopes within the compartment of the patient in context).");
   }
 
   private static CodeableConcept service(String code) {
