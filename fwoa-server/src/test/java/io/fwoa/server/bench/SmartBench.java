@@ -1,16 +1,7 @@
 package io.fwoa.server.bench;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.fwoa.server.api.ApiRequest;
 import io.fwoa.server.auth.Interaction;
 import io.fwoa.server.auth.Principal;
@@ -18,17 +9,13 @@ import io.fwoa.server.auth.smart.SmartAuthenticator;
 import io.fwoa.server.auth.smart.SmartAuthorizer;
 import io.fwoa.server.auth.smart.SmartReach;
 import io.fwoa.server.auth.smart.SmartTokenVerifier;
-import io.fwoa.server.config.ServerConfig;
-import io.fwoa.server.config.SmartSettings;
 import io.fwoa.server.fhir.Fhir;
 import io.fwoa.server.local.LocalFhirServer;
 import io.fwoa.server.support.Http;
-import java.net.InetSocketAddress;
+import io.fwoa.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,39 +29,26 @@ import java.util.Set;
  */
 public final class SmartBench {
 
-  private static final String ISSUER = "https://issuer.bench";
-
   private SmartBench() {}
 
   public static void main(String[] args) throws Exception {
     int patients = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    RSAKey key = new RSAKeyGenerator(2048).keyID("bench").generate();
-    HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-    jwks.createContext("/keys", x -> {
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
-    jwks.start();
-    String api = "http://127.0.0.1:" + jwks.getAddress().getPort();
-    try {
-      validation(key, api);
-      search(key, api, patients, runs);
-    } finally {
-      jwks.stop(0);
+    try (TestIssuer issuer = new TestIssuer()) {
+      validation(issuer);
+      search(issuer, patients, runs);
     }
   }
 
-  private static void validation(RSAKey key, String api) throws Exception {
+  private static void validation(TestIssuer issuer) throws Exception {
     String base = "http://127.0.0.1:1";
-    JWKSource<SecurityContext> keys = SmartTokenVerifier.remoteKeys(URI.create(api + "/keys").toURL());
+    JWKSource<SecurityContext> keys = SmartTokenVerifier.remoteKeys(
+        URI.create(issuer.apiEndpoint() + "/keys").toURL());
     Set<String> types = Set.copyOf(Fhir.context().getResourceTypes());
-    SmartTokenVerifier verifier = new SmartTokenVerifier(ISSUER, keys, "patient", "fhirUser", null, types::contains);
+    SmartTokenVerifier verifier = new SmartTokenVerifier(TestIssuer.ISSUER, keys, "patient", "fhirUser", null, types::contains);
     SmartAuthenticator authenticator = new SmartAuthenticator(verifier, keys, List.of());
     SmartAuthorizer authorizer = new SmartAuthorizer();
-    String token = token(key, base, "launch/patient openid fhirUser patient/*.rs", "p1", null);
+    String token = issuer.token(base, "launch/patient openid fhirUser patient/*.rs", "p1", null);
     ApiRequest request = new ApiRequest("GET", "/Observation", Map.of("Authorization", "Bearer " + token), Map.of(),
         null, base);
     int n = 20_000;
@@ -94,13 +68,10 @@ public final class SmartBench {
         + "p99 %.3f ms%n", n, nanos[n / 2] / 1e6, nanos[n * 99 / 100] / 1e6);
   }
 
-  private static void search(RSAKey key, String api, int patients, int runs) throws Exception {
-    LocalFhirServer.Options d = LocalFhirServer.Options.inMemory();
-    try (LocalFhirServer server = LocalFhirServer.start(new LocalFhirServer.Options(d.dataDirectory(), d.port(),
-        d.cacheDirectory(), d.clean(), Map.of(ServerConfig.OAUTH2_API_ENDPOINT, api, SmartSettings.ISSUER_ENDPOINT,
-        ISSUER), d.log()))) {
+  private static void search(TestIssuer issuer, int patients, int runs) {
+    try (LocalFhirServer server = issuer.startServer(Map.of())) {
       String base = server.baseUrl();
-      String system = token(key, base, "system/*.*", null, null);
+      String system = issuer.token(base, "system/*.*", null, null);
       int perPatient = 25;
       for (int p = 0; p < patients; p++) {
         StringBuilder b = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
@@ -117,8 +88,8 @@ public final class SmartBench {
           throw new IllegalStateException("load failed: " + r.body());
         }
       }
-      String patient = token(key, base, "launch/patient patient/*.rs", "p7", null);
-      String practitioner = token(key, base, "user/*.rs", null, "Practitioner/dr");
+      String patient = issuer.token(base, "launch/patient patient/*.rs", "p7", null);
+      String practitioner = issuer.token(base, "user/*.rs", null, "Practitioner/dr");
       double restricted = p50(base + "/Observation?category=vital-signs", patient, runs);
       double named = p50(base + "/Observation?category=vital-signs&subject=Patient/p7", practitioner, runs);
       System.out.printf("search: %d patients x %d observations; patient token (compartment filter) p50 %.2f ms, "
@@ -146,20 +117,5 @@ public final class SmartBench {
 
   private static String entry(String type, String id, String resource) {
     return "{\"resource\":" + resource + ",\"request\":{\"method\":\"PUT\",\"url\":\"" + type + "/" + id + "\"}}";
-  }
-
-  private static String token(RSAKey key, String audience, String scope, String patient, String fhirUser)
-      throws Exception {
-    JWTClaimsSet.Builder c = new JWTClaimsSet.Builder().issuer(ISSUER).subject("bench").audience(audience)
-        .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).claim("scope", scope);
-    if (patient != null) {
-      c.claim("patient", patient);
-    }
-    if (fhirUser != null) {
-      c.claim("fhirUser", fhirUser);
-    }
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), c.build());
-    jwt.sign(new RSASSASigner(key));
-    return jwt.serialize();
   }
 }
